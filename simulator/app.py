@@ -1,0 +1,45 @@
+"""``create_app(settings)``: the one place that knows every room and wires them."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import control
+from .api import verify
+from .api._http import PLATFORM, refusal
+from .api.codes import PlatformError
+from .clock import Clock
+from .config import Settings
+from .platform import Platform
+
+PLATFORM_PATHS = (verify.PATH,)
+
+
+async def _wrong_method(request: web.Request) -> web.Response:
+    return refusal(PlatformError(1010006, f"{request.method} is not allowed here", http_status=405))
+
+
+async def _not_found(request: web.Request) -> web.Response:
+    return refusal(PlatformError(1010006, f"no API at {request.path}"))
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               platform: Platform | None = None) -> web.Application:
+    """A ready-to-run aiohttp application simulating the platform."""
+    platform = platform or Platform(settings or Settings(), clock)
+    app = web.Application(client_max_size=platform.settings.max_body + 1024)
+    app[PLATFORM] = platform
+    app.router.add_post(verify.PATH, verify.call_verify)
+    for path in PLATFORM_PATHS:
+        app.router.add_route("*", path, _wrong_method)
+    control.routes(app)
+    app.router.add_route("*", "/{tail:.*}", _not_found)
+
+    async def on_startup(_: web.Application) -> None:
+        await platform.start()
+
+    async def on_cleanup(_: web.Application) -> None:
+        await platform.close()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return app

@@ -1,0 +1,193 @@
+"""The platform's AKSK scheme: checking SP requests and signing our own pushes.
+
+An SP request carries two headers (spec section 2)::
+
+    Authorization: AKSK realm="SDP",profile="UsernameToken",type="Appkey"
+    X-AKSK: UsernameToken Username="<key>",PasswordDigest="<digest>",Nonce="<nonce>",Created="<created>"
+
+with ``digest = Base64(HMAC-SHA256(secret, nonce + created))``. Pushes to the SP
+are signed the same way, but their digest also covers the push URL.
+"""
+from __future__ import annotations
+
+import base64
+import calendar
+import hashlib
+import hmac
+import re
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+
+from .api.codes import PlatformError
+
+AUTHORIZATION = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"'
+_ATTR = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+_NONCE = re.compile(r"[A-Za-z0-9]{1,128}")
+_CREATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
+BEIJING_OFFSET = 8 * 3600
+
+
+def digest(secret: str, nonce: str, created: str) -> str:
+    """The request digest: Base64(HMAC-SHA256(key=secret, msg=nonce + created))."""
+    mac = hmac.new(secret.encode(), (nonce + created).encode(), hashlib.sha256).digest()
+    return base64.b64encode(mac).decode()
+
+
+def push_digest(secret: str, url: str, nonce: str, created: str, newlines: bool = True) -> str:
+    """The digest of a push: covers the SP's URL too, joined by newlines unless told otherwise."""
+    sep = "\n" if newlines else ""
+    msg = url + sep + nonce + sep + created
+    mac = hmac.new(secret.encode(), msg.encode(), hashlib.sha256).digest()
+    return base64.b64encode(mac).decode()
+
+
+def created_now(t: float | None = None) -> str:
+    """A ``Created`` stamp, ``YYYY-MM-DDTHH:MM:SSZ`` in UTC."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if t is None else t))
+
+
+def request_headers(key: str, secret: str, nonce: str | None = None, created: str | None = None) -> dict[str, str]:
+    """The two headers an SP sends, signed as the official Python sample signs them."""
+    nonce = nonce or uuid.uuid4().hex
+    created = created or created_now()
+    return {
+        "Authorization": AUTHORIZATION,
+        "X-AKSK": (
+            f'UsernameToken Username="{key}",PasswordDigest="{digest(secret, nonce, created)}",'
+            f'Nonce="{nonce}",Created="{created}"'
+        ),
+    }
+
+
+def push_headers(key: str, secret: str, url: str, newlines: bool = True, t: float | None = None) -> dict[str, str]:
+    """The two headers on a status or bill push to ``url``."""
+    nonce = uuid.uuid4().hex
+    created = created_now(t)
+    return {
+        "Authorization": AUTHORIZATION,
+        "X-AKSK": (
+            f'UsernameToken Username="{key}",'
+            f'PasswordDigest="{push_digest(secret, url, nonce, created, newlines)}",'
+            f'Nonce="{nonce}",Created="{created}"'
+        ),
+    }
+
+
+def parse_attrs(text: str) -> dict[str, str]:
+    """``a="1",b="2"`` (or ``", "`` between) into a dict; unknown shapes yield what parses."""
+    return {m.group(1): m.group(2) for m in _ATTR.finditer(text)}
+
+
+def parse_created(created: str) -> float | None:
+    """Epoch seconds of a ``Created`` stamp read as UTC, or None if it is not in the format."""
+    m = _CREATED.fullmatch(created)
+    if not m:
+        return None
+    try:
+        fields = tuple(int(g) for g in m.groups())
+        time.struct_time(fields + (0, 0, 0))
+        return float(calendar.timegm(fields + (0, 0, 0)))
+    except (ValueError, OverflowError):
+        return None
+
+
+def check_authorization(value: str | None) -> None:
+    """Raise the platform's error for a missing or wrong ``Authorization`` header."""
+    if value is None:
+        raise PlatformError(1023006)
+    if value == AUTHORIZATION:
+        return
+    scheme, _, rest = value.strip().partition(" ")
+    attrs = parse_attrs(rest) if scheme == "AKSK" else {}
+    if "realm" not in attrs:
+        raise PlatformError(1023007)
+    if "profile" not in attrs:
+        raise PlatformError(1023008)
+    if attrs["realm"] != "SDP":
+        raise PlatformError(1023009)
+    if attrs["profile"] != "UsernameToken":
+        raise PlatformError(1023010)
+    if "type" not in attrs:
+        raise PlatformError(1023012)
+    if attrs["type"] != "Appkey":
+        raise PlatformError(1023011)
+
+
+@dataclass(slots=True)
+class Token:
+    """The parts of an ``X-AKSK`` header."""
+
+    username: str
+    digest: str
+    nonce: str
+    created: str
+
+
+def parse_x_aksk(value: str | None) -> Token:
+    """Read ``X-AKSK`` or raise the platform's error for what is missing."""
+    if value is None:
+        raise PlatformError(1023033)
+    scheme, _, rest = value.strip().partition(" ")
+    attrs = parse_attrs(rest) if scheme == "UsernameToken" else {}
+    if not attrs.get("Username"):
+        raise PlatformError(1023034)
+    if not attrs.get("Nonce"):
+        raise PlatformError(1023035)
+    if not attrs.get("Created"):
+        raise PlatformError(1023036)
+    if not attrs.get("PasswordDigest"):
+        raise PlatformError(1023037)
+    return Token(attrs["Username"], attrs["PasswordDigest"], attrs["Nonce"], attrs["Created"])
+
+
+class Verifier:
+    """Checks SP requests against the apps it knows; remembers nonces to refuse replays."""
+
+    def __init__(self, secrets: dict[str, str], window: float = 300.0, reject_replay: bool = True,
+                 accept_beijing_time: bool = True) -> None:
+        self.secrets = secrets
+        self.window = window
+        self.reject_replay = reject_replay
+        self.accept_beijing_time = accept_beijing_time
+        self._seen: dict[tuple[str, str], float] = {}
+        self._expiry: deque[tuple[float, tuple[str, str]]] = deque()
+
+    def verify(self, authorization: str | None, x_aksk: str | None, now: float | None = None) -> str:
+        """Return the app key of a correctly signed request, or raise its PlatformError."""
+        check_authorization(authorization)
+        token = parse_x_aksk(x_aksk)
+        if not _NONCE.fullmatch(token.nonce):
+            raise PlatformError(1023035, detail="Nonce must be 1-128 letters and digits")
+        secret = self.secrets.get(token.username)
+        if secret is None:
+            raise PlatformError(1010003)
+        now = time.time() if now is None else now
+        stamp = parse_created(token.created)
+        if stamp is None or not self._fresh(stamp, now):
+            raise PlatformError(1010013)
+        expected = digest(secret, token.nonce, token.created)
+        if not hmac.compare_digest(expected, token.digest):
+            raise PlatformError(1010010)
+        if self.reject_replay:
+            self._remember(token.username, token.nonce, now)
+        return token.username
+
+    def _fresh(self, stamp: float, now: float) -> bool:
+        if abs(stamp - now) <= self.window:
+            return True
+        # The official Python sample stamps Beijing local time with a "Z".
+        return self.accept_beijing_time and abs(stamp - BEIJING_OFFSET - now) <= self.window
+
+    def _remember(self, key: str, nonce: str, now: float) -> None:
+        expiry = self._expiry
+        while expiry and expiry[0][0] < now:
+            self._seen.pop(expiry.popleft()[1], None)
+        entry = (key, nonce)
+        if entry in self._seen:
+            raise PlatformError(1010010, detail="Nonce already used")
+        # A stamp is accepted for up to 2 windows plus the Beijing offset: keep the nonce that long.
+        until = now + 2 * self.window + (BEIJING_OFFSET if self.accept_beijing_time else 0)
+        self._seen[entry] = until
+        expiry.append((until, entry))

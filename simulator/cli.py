@@ -1,0 +1,134 @@
+"""``voicesim``: serve the simulator, sign requests, send a verification code."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from typing import Sequence
+
+from . import __version__, config
+from .auth import request_headers
+from .client import VoiceClient, b64
+
+HELP = {
+    "host": "address to listen on (default 127.0.0.1)",
+    "port": "port to listen on (default 8090)",
+    "speed": "simulated seconds per real second (default 1; 3600 makes the 1 h bill retry 1 s)",
+    "call_ports": "the platform's call ports, 0-65535: live calls it can hold (default 65535)",
+    "app_key": "key of the app the simulator accepts (default: the demo app's)",
+    "app_secret": "secret of that app (default: the demo app's)",
+    "app_quota": "concurrent calls the app may have, or 'unlimited' (default); the real platform's usual is 10",
+    "display_numbers": "comma-separated display numbers the app owns (default +8675528000002)",
+    "status_url": "the app's status URL, used when a request has no statusUrl",
+    "fee_url": "the app's bill URL, used when a request has no feeUrl",
+    "auth_window": "seconds a request's Created stamp may be off (default 300)",
+    "reject_replay": "refuse a nonce seen before within the window: true (default) or false",
+    "push_newlines": "push digest joins url, nonce, created with newlines: true (default) or false",
+    "push_timeout": "seconds to wait for the SP to answer a push (default 10)",
+    "bill_retry_interval": "simulated seconds between bill re-pushes (default 3600)",
+    "bill_max_retries": "bill re-pushes after the first attempt (default 6)",
+    "bill_merge_delay": "seconds after a bill's end second before its message leaves (default 1)",
+    "keep_deliveries": "finished pushes remembered for /_sim/deliveries (default 100000)",
+}
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the simulator",
+                       description="Run the simulator. Every option can also be given as an environment "
+                                   "variable VOICESIM_<NAME> (e.g. VOICESIM_CALL_PORTS=10); flags win.")
+    p.add_argument("--config", help="YAML file with settings, apps and media (env VOICESIM_CONFIG)")
+    for name, parse in config.ENV_PARSERS.items():
+        flag = "--" + name.replace("_", "-")
+        p.add_argument(flag, dest=name, type=parse, default=None,
+                       help=f"{HELP[name]} [env VOICESIM_{name.upper()}]")
+
+
+def _client_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--app-key", default=os.environ.get("VOICESIM_APP_KEY", config.DEMO_APP_KEY),
+                   help="app key (default: the demo app's, or VOICESIM_APP_KEY)")
+    p.add_argument("--app-secret", default=os.environ.get("VOICESIM_APP_SECRET", config.DEMO_APP_SECRET),
+                   help="app secret (default: the demo app's, or VOICESIM_APP_SECRET)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(prog="voicesim", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"voicesim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    sign = sub.add_parser("sign", help="print the Authorization and X-AKSK headers of a signed request")
+    _client_args(sign)
+    sign.add_argument("--curl", action="store_true", help="print them as curl -H arguments")
+    verify = sub.add_parser("verify", help="ask a running simulator (or the platform) for a verification code")
+    _client_args(verify)
+    verify.add_argument("--base-url", default="http://127.0.0.1:8090", help="default http://127.0.0.1:8090")
+    verify.add_argument("--callee", default="+8613800000000", help="number to call, global format")
+    verify.add_argument("--display", default=config.DEMO_DISPLAY_NUMBER, help="the app's display number")
+    verify.add_argument("--code", default="123456", help="the digits to speak")
+    verify.add_argument("--times", type=int, default=None, help="plays of the code, 0-9")
+    verify.add_argument("--status-url", help="where status events go (sent Base64-encoded)")
+    verify.add_argument("--fee-url", help="where bills go (sent Base64-encoded)")
+    verify.add_argument("--user-data", help="echoed in every push of the call")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from .app import create_app
+
+    flags = {name: getattr(args, name) for name in config.ENV_PARSERS}
+    try:
+        settings = config.build(flags, os.environ, args.config)
+    except (ValueError, OSError) as exc:
+        print(f"voicesim: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    print(f"voicesim {__version__} serving the voice platform at http://{settings.host}:{settings.port}")
+    print(f"  app key:    {settings.app_key}")
+    print(f"  app secret: {settings.app_secret}")
+    print(f"  display:    {', '.join(settings.display_numbers)}")
+    print(f"  call ports: {settings.call_ports}   speed: x{settings.speed:g}", flush=True)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    headers = request_headers(args.app_key, args.app_secret)
+    for name, value in headers.items():
+        print(f"-H '{name}: {value}'" if args.curl else f"{name}: {value}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    body: dict[str, object] = {"displayNbr": args.display, "calleeNbr": args.callee, "languageType": 2,
+                               "preTone": "pretone.wav", "verifyCode": args.code, "returnIdlePort": "true"}
+    if args.times is not None:
+        body["times"] = args.times
+    if args.status_url:
+        body["statusUrl"] = b64(args.status_url)
+    if args.fee_url:
+        body["feeUrl"] = b64(args.fee_url)
+    if args.user_data:
+        body["userData"] = args.user_data
+
+    async def send() -> int:
+        async with VoiceClient(args.base_url, args.app_key, args.app_secret) as client:
+            reply = await client.call_verify(**body)
+        print(f"HTTP {reply.status}")
+        print(json.dumps(reply.body, indent=2, ensure_ascii=False))
+        return 0 if reply.get("resultcode") == "0" else 1
+
+    try:
+        return asyncio.run(send())
+    except OSError as exc:
+        print(f"voicesim: cannot reach {args.base_url}: {exc}", file=sys.stderr)
+        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``voicesim`` command."""
+    args = build_parser().parse_args(argv)
+    return {"serve": _serve, "sign": _sign, "verify": _verify}[args.command](args)

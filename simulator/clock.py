@@ -1,0 +1,188 @@
+"""Virtual time: the one scheduler every simulated delay goes through.
+
+Three modes share one heap of due times:
+
+* real: simulated time is wall-clock time;
+* scaled: simulated time runs ``speed`` times faster than the wall clock
+  (``--speed 3600`` makes an hour pass in a second);
+* manual: time stands still until a test calls ``await clock.advance(seconds)``,
+  which runs everything due, in order, and waits for the I/O each step started.
+
+Callbacks are plain functions ``fn(arg)``. There is no cancel: a callback whose
+work became moot (a call already stopped) checks that itself, which keeps a heap
+entry to one small tuple.
+"""
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from typing import Any, Callable, Coroutine
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+
+
+class Clock:
+    """Simulated time in epoch seconds, and a heap of callbacks due on it."""
+
+    def __init__(self, *, speed: float = 1.0, manual: bool = False, start: float | None = None) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.manual = manual
+        self._speed = float(speed)
+        self._base_sim = time.time() if start is None else float(start)
+        self._base_real = time.monotonic()
+        self._heap: list[tuple[float, int, Callback, Any]] = []
+        self._seq = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_due = float("inf")
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._running_due = False
+
+    # -- reading time -------------------------------------------------------
+    @property
+    def speed(self) -> float:
+        """How many simulated seconds pass per real second (manual: 0 between advances)."""
+        return self._speed
+
+    @property
+    def mode(self) -> str:
+        """``manual``, ``real`` (speed 1) or ``scaled``."""
+        if self.manual:
+            return "manual"
+        return "real" if self._speed == 1.0 else "scaled"
+
+    def now(self) -> float:
+        """Simulated time, epoch seconds."""
+        if self.manual:
+            return self._base_sim
+        return self._base_sim + (time.monotonic() - self._base_real) * self._speed
+
+    def set_speed(self, speed: float) -> None:
+        """Change the pace of a real/scaled clock from now on; what is due stays due."""
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        if self.manual:
+            raise ValueError("a manual clock has no speed; advance it instead")
+        self._base_sim = self.now()
+        self._base_real = time.monotonic()
+        self._speed = float(speed)
+        self._cancel_timer()
+        self._arm()
+
+    @property
+    def pending(self) -> int:
+        """Callbacks waiting on the heap."""
+        return len(self._heap)
+
+    # -- scheduling -----------------------------------------------------------
+    def call_at(self, when: float, fn: Callback, arg: Any = None) -> None:
+        """Run ``fn(arg)`` when simulated time reaches ``when``."""
+        heapq.heappush(self._heap, (when, next(self._seq), fn, arg))
+        if not self.manual and when < self._timer_due and not self._running_due:
+            self._cancel_timer()
+            self._arm()
+
+    def call_later(self, delay: float, fn: Callback, arg: Any = None) -> None:
+        """Run ``fn(arg)`` after ``delay`` simulated seconds."""
+        self.call_at(self.now() + delay, fn, arg)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Start I/O that belongs to the simulation; ``settle`` and ``advance`` wait for it."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("simulation task failed", exc_info=task.exception())
+
+    # -- manual mode ------------------------------------------------------------
+    async def settle(self) -> None:
+        """Wait until every task the simulation started has finished (real time)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def advance(self, seconds: float) -> None:
+        """Move a manual clock forward, running each due callback at its own time."""
+        if not self.manual:
+            raise RuntimeError("only a manual clock can be advanced")
+        if seconds < 0:
+            raise ValueError("time does not run backwards")
+        target = self._base_sim + seconds
+        await self.settle()
+        while self._heap and self._heap[0][0] <= target:
+            when, _, fn, arg = heapq.heappop(self._heap)
+            self._base_sim = max(self._base_sim, when)
+            self._run(fn, arg)
+            await self.settle()
+        self._base_sim = target
+
+    async def run_until_idle(self, limit: float = 30 * 86400) -> None:
+        """Advance a manual clock until nothing is due any more (at most ``limit`` seconds)."""
+        end = self._base_sim + limit
+        await self.settle()
+        while self._heap and self._heap[0][0] <= end:
+            await self.advance(self._heap[0][0] - self._base_sim)
+
+    # -- real/scaled mode --------------------------------------------------------
+    def _arm(self) -> None:
+        if not self._heap:
+            self._timer_due = float("inf")
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not serving yet: ``start`` arms the timer
+            self._timer_due = float("inf")
+            return
+        when = self._heap[0][0]
+        real_delay = max(0.0, (when - self.now()) / self._speed)
+        self._timer_due = when
+        self._timer = loop.call_at(loop.time() + real_delay, self._run_due)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._timer_due = float("inf")
+
+    def _run_due(self) -> None:
+        self._timer = None
+        self._running_due = True
+        try:
+            now = self.now()
+            heap = self._heap
+            while heap and heap[0][0] <= now:
+                _, _, fn, arg = heapq.heappop(heap)
+                self._run(fn, arg)
+        finally:
+            self._running_due = False
+        self._arm()
+
+    @staticmethod
+    def _run(fn: Callback, arg: Any) -> None:
+        try:
+            fn(arg)
+        except Exception:  # one broken callback must not stop every other call
+            log.exception("scheduled callback %r failed", fn)
+
+    def start(self) -> None:
+        """Arm the timer for what was scheduled before the event loop ran."""
+        if not self.manual and self._timer is None:
+            self._arm()
+
+    async def close(self) -> None:
+        """Stop the timer and wait for running I/O to finish."""
+        self._cancel_timer()
+        await self.settle()
+
+
+def utc_text(t: float) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC, the platform's format for events and bills."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))

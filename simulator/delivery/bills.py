@@ -1,0 +1,69 @@
+"""Bills (CDRs): what one ended call's bill says, and how bills are merged into messages."""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..clock import utc_text
+from ..engine.call import Call
+
+MAX_PER_MESSAGE = 50
+
+
+def bill_of(call: Call) -> dict[str, Any]:
+    """The bill of an ended call, with the fields the spec lists for its service.
+
+    Fields whose value the platform would not know for this outcome are left out
+    (an unanswered call has no answer time), as the spec prefers absent to invented.
+    """
+    ending = call.ending
+    assert ending is not None, "only ended calls have bills"
+    bill: dict[str, Any] = {
+        "direction": 0,
+        "spId": call.app.sp_id,
+        "appKey": call.app.key,
+        "icid": f"CAE-{call.seq:012d}",
+        "bindNum": call.caller,
+        "sessionId": call.session_id,
+        "callerNum": call.caller,
+        "calleeNum": call.callee,
+        "callOutStartTime": utc_text(call.start),
+    }
+    if call.alert:
+        bill["callOutAlertingTime"] = utc_text(call.alert)
+    if call.answer:
+        bill["callOutAnswerTime"] = utc_text(call.answer)
+    bill["callEndTime"] = utc_text(call.end)
+    if not call.answer:
+        bill["callOutUnaswRsn"] = ending.q850 if ending.q850 is not None else 16
+        bill["failTime"] = utc_text(call.end)
+    bill["ulFailReason"] = ending.ul_fail_reason
+    if ending.sip_status is not None and not call.answer:
+        bill["sipStatusCode"] = ending.sip_status
+    bill["recordFlag"] = 1 if call.recorded else 0
+    if call.tts_plays:
+        bill["ttsPlayTimes"] = call.tts_plays
+        bill["ttsTransDuration"] = math.ceil(call.tts_seconds)
+    bill["serviceType"] = call.service_type
+    bill["hostName"] = call.session_id.rpartition("@")[2]
+    if call.extra and "bill" in call.extra:
+        bill.update(call.extra["bill"])
+    if call.user_data is not None:
+        bill["userData"] = call.user_data
+    return bill
+
+
+def fee_body(bills: list[dict[str, Any]]) -> bytes:
+    """One bill message: ``{"eventType": "fee", "feeLst": [...]}``."""
+    return json.dumps({"eventType": "fee", "feeLst": bills}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def chunks(bills: list[dict[str, Any]], size: int = MAX_PER_MESSAGE) -> list[list[dict[str, Any]]]:
+    """Split bills into messages of at most ``size``."""
+    return [bills[i:i + size] for i in range(0, len(bills), size)]
+
+
+def merge_key(call: Call, fee_url: str) -> tuple[str, str, int]:
+    """Bills travel together when app, bill URL and the second of ``callEndTime`` agree."""
+    return call.app.key, fee_url, int(call.end)
