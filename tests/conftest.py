@@ -1,6 +1,7 @@
 """Shared fixtures: a simulator on a manual clock behind real HTTP, and a recording SP receiver."""
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Awaitable, Callable
@@ -33,11 +34,16 @@ class Receiver:
         self.clock = clock
         self.got: list[Received] = []
         self.script: dict[str, list[tuple[int, str]]] = {}
+        self.delays: dict[str, list[float]] = {}
         self.base_url = ""
 
     def answer(self, path: str, *replies: int | tuple[int, str]) -> None:
         """Answer the next requests to ``path`` with these statuses (or (status, body)); then 200."""
         self.script[path] = [r if isinstance(r, tuple) else (r, "") for r in replies]
+
+    def stall(self, path: str, *seconds: float) -> None:
+        """Make the next requests to ``path`` wait these real seconds before answering."""
+        self.delays[path] = list(seconds)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -58,6 +64,9 @@ class Receiver:
         raw = await request.read()
         self.got.append(Received(request.path, dict(request.headers), json.loads(raw), self.clock.now(),
                                  str(request.url)))
+        delays = self.delays.get(request.path)
+        if delays:
+            await asyncio.sleep(delays.pop(0))  # the SP's own slowness, in real time
         queue = self.script.get(request.path)
         status, body = queue.pop(0) if queue else (200, "")
         return web.Response(status=status, text=body)

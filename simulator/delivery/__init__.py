@@ -98,13 +98,12 @@ class Delivery:
             self._send(push)
 
     def _send(self, push: Push) -> None:
-        if push.state == SENDING:
-            self.pushes.append(push)
-        push.state = SENDING
+        self.pushes.append(push)
         self.clock.spawn(self._attempt(push))
 
     def _retry(self, push: Push) -> None:
-        self._send(push)
+        push.state = SENDING
+        self.clock.spawn(self._attempt(push))
 
     async def _attempt(self, push: Push) -> None:
         assert self.session is not None, "Delivery.start() was not awaited"

@@ -1,0 +1,86 @@
+"""The clock: manual time runs callbacks in order; scaled time runs faster than the wall."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from simulator.clock import Clock, utc_text
+
+
+async def test_manual_advance_runs_due_callbacks_in_order_at_their_times():
+    clock = Clock(manual=True, start=100.0)
+    seen = []
+    for t in (30, 10, 20, 10):
+        clock.call_at(100.0 + t, lambda arg: seen.append((arg, clock.now())), t)
+    await clock.advance(15)
+    assert seen == [(10, 110.0), (10, 110.0)]
+    await clock.advance(100)
+    assert seen[2:] == [(20, 120.0), (30, 130.0)]
+    assert clock.now() == 215.0
+
+
+async def test_callbacks_scheduled_while_advancing_run_in_the_same_advance():
+    clock = Clock(manual=True, start=0.0)
+    seen = []
+
+    def chain(n):
+        seen.append(clock.now())
+        if n:
+            clock.call_later(10, chain, n - 1)
+
+    clock.call_later(10, chain, 3)
+    await clock.advance(35)
+    assert seen == [10, 20, 30]
+
+
+async def test_advance_waits_for_spawned_io():
+    clock = Clock(manual=True, start=0.0)
+    done = []
+
+    async def io():
+        await asyncio.sleep(0.01)
+        done.append(clock.now())
+
+    clock.call_at(5, lambda _: clock.spawn(io()))
+    await clock.advance(10)
+    assert done == [5.0]
+
+
+async def test_a_failing_callback_does_not_stop_the_others():
+    clock = Clock(manual=True, start=0.0)
+    seen = []
+    clock.call_at(1, lambda _: 1 / 0)
+    clock.call_at(2, seen.append, "ok")
+    await clock.advance(3)
+    assert seen == ["ok"]
+
+
+async def test_scaled_clock_runs_an_hour_in_about_a_second():
+    clock = Clock(speed=36000)
+    fired = asyncio.Event()
+    start = time.monotonic()
+    clock.call_later(3600, lambda _: fired.set())
+    await asyncio.wait_for(fired.wait(), 2)
+    assert 0.05 < time.monotonic() - start < 1.0
+
+
+async def test_changing_speed_keeps_due_times():
+    clock = Clock(speed=1)
+    fired = asyncio.Event()
+    clock.call_later(100, lambda _: fired.set())
+    clock.set_speed(10_000)
+    await asyncio.wait_for(fired.wait(), 2)
+    assert clock.speed == 10_000
+
+
+async def test_manual_clock_refuses_speed_and_real_clock_refuses_advance():
+    with pytest.raises(ValueError):
+        Clock(manual=True).set_speed(2)
+    with pytest.raises(RuntimeError):
+        await Clock().advance(1)
+
+
+def test_utc_text():
+    assert utc_text(1_767_225_600.9) == "2026-01-01 00:00:00"
