@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
                platform: Platform | None = None) -> web.Application:
     """A ready-to-run aiohttp application simulating the platform."""
     platform = platform or Platform(settings or Settings(), clock)
-    app = web.Application(client_max_size=platform.settings.max_body + 1024)
+    app = web.Application(client_max_size=platform.settings.max_body)
     app[PLATFORM] = platform
     app.router.add_post(verify.PATH, verify.call_verify)
     for path in PLATFORM_PATHS:

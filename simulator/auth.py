@@ -12,35 +12,35 @@ from __future__ import annotations
 
 import base64
 import calendar
-import hashlib
 import hmac
 import re
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .api.codes import PlatformError
 
 AUTHORIZATION = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"'
 _ATTR = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
 _NONCE = re.compile(r"[A-Za-z0-9]{1,128}")
+_CANONICAL = re.compile(r'UsernameToken Username="([^"]*)",\s?PasswordDigest="([^"]*)",\s?'
+                        r'Nonce="([^"]*)",\s?Created="([^"]*)"')
 _CREATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
 BEIJING_OFFSET = 8 * 3600
 
 
 def digest(secret: str, nonce: str, created: str) -> str:
     """The request digest: Base64(HMAC-SHA256(key=secret, msg=nonce + created))."""
-    mac = hmac.new(secret.encode(), (nonce + created).encode(), hashlib.sha256).digest()
-    return base64.b64encode(mac).decode()
+    return base64.b64encode(hmac.digest(secret.encode(), (nonce + created).encode(), "sha256")).decode()
 
 
 def push_digest(secret: str, url: str, nonce: str, created: str, newlines: bool = True) -> str:
     """The digest of a push: covers the SP's URL too, joined by newlines unless told otherwise."""
     sep = "\n" if newlines else ""
     msg = url + sep + nonce + sep + created
-    mac = hmac.new(secret.encode(), msg.encode(), hashlib.sha256).digest()
-    return base64.b64encode(mac).decode()
+    return base64.b64encode(hmac.digest(secret.encode(), msg.encode(), "sha256")).decode()
 
 
 def created_now(t: float | None = None) -> str:
@@ -80,6 +80,7 @@ def parse_attrs(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in _ATTR.finditer(text)}
 
 
+@lru_cache(maxsize=4096)  # every request of one second carries the same stamp
 def parse_created(created: str) -> float | None:
     """Epoch seconds of a ``Created`` stamp read as UTC, or None if it is not in the format."""
     m = _CREATED.fullmatch(created)
@@ -129,6 +130,9 @@ def parse_x_aksk(value: str | None) -> Token:
     """Read ``X-AKSK`` or raise the platform's error for what is missing."""
     if value is None:
         raise PlatformError(1023033)
+    m = _CANONICAL.fullmatch(value)
+    if m and all(m.groups()):  # the usual order, as the official samples send it
+        return Token(*m.groups())
     scheme, _, rest = value.strip().partition(" ")
     attrs = parse_attrs(rest) if scheme == "UsernameToken" else {}
     if not attrs.get("Username"):

@@ -19,6 +19,7 @@ import heapq
 import itertools
 import logging
 import time
+from functools import lru_cache
 from typing import Any, Callable, Coroutine
 
 log = logging.getLogger(__name__)
@@ -185,4 +186,9 @@ class Clock:
 
 def utc_text(t: float) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in UTC, the platform's format for events and bills."""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
+    return _utc_second(int(t) if t >= 0 else int(t) - 1)
+
+
+@lru_cache(maxsize=1024)  # events and bills of one second share their stamp
+def _utc_second(second: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))

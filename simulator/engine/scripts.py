@@ -15,6 +15,7 @@ def answered(alert_after: float, answer_after: float, talk: float, ending: str =
     return (Step(alert_after, ALERT), Step(answer_after, ANSWER), Step(talk, END, ENDINGS[ending]))
 
 
+@lru_cache(maxsize=1024)
 def code_playback(digits: int, times: int, digit_seconds: float, gap: float, loop_plays: int) -> tuple[int, float]:
     """How often the code is spoken and for how long: ``times`` 0 loops until the callee hangs up."""
     plays = times if times > 0 else loop_plays
