@@ -129,3 +129,26 @@ async def test_deliveries_endpoint_lists_attempts(sim):
     assert push["state"] == "retrying"
     assert push["attempts"][0]["status"] == 500 and push["attempts"][0]["ok"] is False
     assert doc["owedBills"] == 1
+
+
+async def test_scaled_clock_plays_a_whole_call_in_real_time(aiohttp_server, receiver):
+    """The real-time scheduler (not the manual one): speed 100 plays a 20 s call in 0.2 s."""
+    import asyncio
+
+    from simulator import Platform, Settings, create_app
+    from simulator.client import VoiceClient
+
+    platform = Platform(Settings(speed=100))
+    receiver.clock = platform.clock
+    server = await aiohttp_server(create_app(platform=platform), host="127.0.0.1")
+    async with VoiceClient(str(server.make_url("")).rstrip("/")) as client:
+        reply = await client.call_verify(displayNbr="+8675528000002", calleeNbr="+8613800000000", languageType=2,
+                                         preTone="pretone.wav", verifyCode="123456",
+                                         statusUrl=receiver.b64("/status"), feeUrl=receiver.b64("/fee"))
+    assert reply["resultcode"] == "0"
+    for _ in range(200):
+        if receiver.on("/fee"):
+            break
+        await asyncio.sleep(0.02)
+    assert [e for e, _ in receiver.events()] == ["callout", "alerting", "answer", "disconnect"]
+    assert [b["sessionId"] for b in receiver.bills()] == [reply["sessionId"]]
