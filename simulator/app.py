@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control
-from .api import verify
+from . import control, control_media
+from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
 from .clock import Clock
@@ -12,6 +12,7 @@ from .config import Settings
 from .platform import Platform
 
 PLATFORM_PATHS = (verify.PATH,)
+PLATFORM_PATHS += (notify.PATH, notify.PATH_V1, callback.PATH, stop.PATH, record.PATH, record.FILE_PATH)
 
 
 async def _wrong_method(request: web.Request) -> web.Response:
@@ -29,9 +30,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app = web.Application(client_max_size=platform.settings.max_body)
     app[PLATFORM] = platform
     app.router.add_post(verify.PATH, verify.call_verify)
+    app.router.add_post(notify.PATH, notify.call_notify)
+    app.router.add_post(notify.PATH_V1, notify.call_notify)
+    app.router.add_post(callback.PATH, callback.click_to_call)
+    app.router.add_post(stop.PATH, stop.call_stop)
+    app.router.add_get(record.PATH, record.record_url)
+    app.router.add_get(record.FILE_PATH, record.download)
     for path in PLATFORM_PATHS:
         app.router.add_route("*", path, _wrong_method)
     control.routes(app)
+    control_media.routes(app)
     app.router.add_route("*", "/{tail:.*}", _not_found)
 
     async def on_startup(_: web.Application) -> None:

@@ -18,6 +18,10 @@ from .auth import request_headers
 from .config import DEMO_APP_KEY, DEMO_APP_SECRET
 
 VERIFY_PATH = "/rest/httpsessions/callVerify/v1.0"
+NOTIFY_PATH = "/rest/httpsessions/callnotify/v2.0"
+CALLBACK_PATH = "/rest/httpsessions/click2Call/v2.0"
+STOP_PATH = "/rest/httpsessions/callStop/v2.0"
+RECORD_PATH = "/rest/provision/voice/record/v1.0"
 
 
 def b64(url: str) -> str:
@@ -31,6 +35,7 @@ class Reply:
 
     status: int
     body: dict[str, Any]
+    headers: dict[str, str] | None = None  # set by calls whose answer is in the headers (record_url)
 
     def __getitem__(self, name: str) -> Any:
         return self.body[name]
@@ -85,3 +90,38 @@ class VoiceClient:
     async def call_verify(self, **fields: Any) -> Reply:
         """Ask for a voice verification code (spec section 3); fields as the API names them."""
         return await self.post(VERIFY_PATH, fields)
+
+    async def call_notify(self, **fields: Any) -> Reply:
+        """Place a voice notification (spec section 4); fields as the API names them."""
+        return await self.post(NOTIFY_PATH, fields)
+
+    async def click_to_call(self, **fields: Any) -> Reply:
+        """Place a voice callback, A then B (spec section 5); fields as the API names them."""
+        return await self.post(CALLBACK_PATH, fields)
+
+    async def call_stop(self, session_id: str) -> Reply:
+        """Stop a live call at once (spec section 5)."""
+        return await self.post(STOP_PATH, {"sessionid": session_id, "signal": "call_stop"})
+
+    async def record_url(self, file_name: str, record_domain: str) -> Reply:
+        """Ask for a recording's download address: HTTP 301, the address in ``headers["Location"]``."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        headers = request_headers(self.app_key, self.app_secret)
+        async with self._session.get(self.base_url + RECORD_PATH, headers=headers, allow_redirects=False,
+                                     params={"fileName": file_name, "recordDomain": record_domain}) as resp:
+            text = await resp.read()
+            got = dict(resp.headers)
+        try:
+            doc = json.loads(text) if text else {}
+        except ValueError:
+            doc = {"raw": text.decode("utf-8", "replace")}
+        return Reply(resp.status, doc, got)
+
+    async def download(self, url: str) -> bytes:
+        """GET ``url`` (e.g. a recording's ``Location``); raises for a non-200 answer."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        async with self._session.get(url) as resp:
+            resp.raise_for_status()
+            return await resp.read()

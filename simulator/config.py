@@ -64,6 +64,17 @@ class Settings:
     digit_seconds: float = 0.6
     code_gap: float = 1.0
     loop_plays: int = 2  # times=0 plays until the callee hangs up: after this many plays
+    # Notification digit collection: digits arrive this long after playback; none within the window ends the call.
+    collect_after: float = 2.0
+    collect_window: float = 5.0
+    collect_digits: str | None = None  # the same digits for every collection ("" = nothing pressed); None = faker
+    collect_replays: int = 2  # replays of an item triggered by collectContentTriggerReplaying, at most
+    digits_seed: int = 0
+    # Voice callback: seconds A and B talk after B answers, in the default script.
+    callback_talk: float = 30.0
+    record_domain: str = "record.voicesim.local"
+    record_bucket: str = "sp-voice-record"
+    record_keep: float = 7 * 86400.0  # simulated seconds a recording can be fetched after its call ended
 
     def apps(self) -> list[AppConfig]:
         """The demo (or configured) app first, then any from the config file."""

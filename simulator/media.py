@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .api.codes import invalid
+from .templates import check_text
 
 STATES = ("pending", "approved", "rejected")
 
@@ -25,6 +26,11 @@ class Media:
             raise ValueError(f"media {self.name!r}: state must be one of {', '.join(STATES)}")
         if self.duration < 0:
             raise ValueError(f"media {self.name!r}: duration must not be negative")
+        if self.kind == "template":
+            try:
+                check_text(self.text)
+            except ValueError as exc:
+                raise ValueError(f"media {self.name!r}: {exc}") from None
 
 
 def default_media() -> list[Media]:

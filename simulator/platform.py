@@ -13,6 +13,10 @@ from .engine import Call, Engine, PortPool
 from .engine.call import SERVICE_VERIFY
 from .engine.scripts import answered, code_playback
 from .media import Media, MediaLibrary
+from .digits import DigitSource
+from .engine import legs
+from .recordings import Recordings
+from . import services
 
 
 class Platform:
@@ -32,6 +36,9 @@ class Platform:
             retry_interval=settings.bill_retry_interval, max_retries=settings.bill_max_retries,
             merge_delay=settings.bill_merge_delay, keep=settings.keep_deliveries))
         self.engine = Engine(self.clock, self.ports, self.delivery, settings.host_name)
+        self.recordings = Recordings(settings.record_keep)
+        self.digits = DigitSource(settings.collect_digits, settings.digits_seed)
+        legs.register(self.engine, lambda call: services.on_record(self, call))
 
     def register_app(self, app: AppConfig) -> None:
         """Add or replace an app; requests signed with its key are accepted from now on."""

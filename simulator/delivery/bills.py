@@ -49,6 +49,8 @@ def bill_of(call: Call) -> dict[str, Any]:
     bill["hostName"] = call.session_id.rpartition("@")[2]
     if call.extra and "bill" in call.extra:
         bill.update(call.extra["bill"])
+    if call.recorded and call.extra and "record" in call.extra:
+        bill.update(call.extra["record"])
     if call.user_data is not None:
         bill["userData"] = call.user_data
     return bill

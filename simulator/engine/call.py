@@ -82,6 +82,7 @@ class Call:
     tts_seconds: float = 0.0
     recorded: bool = False
     extra: dict[str, Any] | None = None  # service-specific data (forwarding leg, digits, ...)
+    bridge: float = 0.0  # callback: when B answered and the two legs were bridged
 
     @property
     def live(self) -> bool:
@@ -94,3 +95,11 @@ class Call:
         if not self.answer or not self.end:
             return 0.0
         return round(self.end - self.answer, 3)
+
+    @property
+    def recorded_seconds(self) -> float:
+        """Seconds a recording covers: from the bridge (callback) or the answer, to the end."""
+        start = self.bridge or self.answer
+        if not start or not self.end:
+            return 0.0
+        return round(self.end - start, 3)

@@ -121,11 +121,14 @@ class Engine:
         call.end = self.clock.now()
         call.ending = ending
         call.state = ENDED
-        call.recorded = call.record and call.talk_seconds >= RECORDING_MIN_SECONDS
+        call.recorded = call.record and call.recorded_seconds >= RECORDING_MIN_SECONDS
         self.ports.release(call.app.key)
         self.live.pop(call.session_id, None)
         self.ended.append(call)
-        self.sink.status(call, "disconnect", {"stateCode": ending.state_code, "stateDesc": ending.desc})
+        disconnect: dict[str, Any] = {"stateCode": ending.state_code, "stateDesc": ending.desc}
+        if call.extra and "disconnect" in call.extra:  # e.g. a callback's partyType
+            disconnect.update(call.extra["disconnect"])
+        self.sink.status(call, "disconnect", disconnect)
         self.sink.bill(call)
 
     def counts(self) -> dict[str, int]:

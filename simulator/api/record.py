@@ -1,0 +1,53 @@
+"""Recordings: ``GET /rest/provision/voice/record/v1.0`` (spec section 8) and the file itself.
+
+The API answers HTTP 301 with the download address in ``Location``, as the platform
+does; the address (ours, standing in for the object store's signed link) serves the WAV.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..recordings import wav_size, write_wav
+from ._http import PLATFORM, authenticate, refusal
+from .codes import PlatformError, invalid
+
+PATH = "/rest/provision/voice/record/v1.0"
+FILE_PATH = "/voicesim-record/{bucket}/{name}"
+
+
+async def record_url(request: web.Request) -> web.Response:
+    """Turn a bill's ``recordObjectName`` and ``recordDomain`` into a download address."""
+    platform = request.app[PLATFORM]
+    try:
+        app = authenticate(request, platform)
+        name = request.query.get("fileName")
+        domain = request.query.get("recordDomain")
+        if not name:
+            raise invalid("fileName is required")
+        if not domain:
+            raise invalid("recordDomain is required")
+        rec = platform.recordings.get(name, domain, app.key, platform.clock.now())
+    except PlatformError as exc:
+        return refusal(exc)
+    location = f"{request.url.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
+    return web.Response(status=301, headers={"Location": location})
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    """The WAV of a finished, unexpired recording, generated as it is sent."""
+    platform = request.app[PLATFORM]
+    try:
+        rec = platform.recordings.get(request.match_info["name"], None, None, platform.clock.now())
+        if rec.bucket != request.match_info["bucket"]:
+            raise PlatformError(1010002, f"{rec.name} does not exist", http_status=404)
+    except PlatformError as exc:
+        return refusal(exc)
+    seconds = rec.call.recorded_seconds
+    resp = web.StreamResponse(headers={"Content-Type": "audio/wav",
+                                       "Content-Disposition": f'attachment; filename="{rec.name}"'})
+    resp.content_length = wav_size(seconds)
+    await resp.prepare(request)
+    if request.method != "HEAD":
+        await write_wav(seconds, resp.write)
+    await resp.write_eof()
+    return resp
