@@ -31,6 +31,9 @@ HELP = {
     "bill_max_retries": "bill re-pushes after the first attempt (default 6)",
     "bill_merge_delay": "seconds after a bill's end second before its message leaves (default 1)",
     "keep_deliveries": "finished pushes remembered for /_sim/deliveries (default 100000)",
+    "callback_talk": "seconds A and B talk in a voice callback once B answers (default 30)",
+    "collect_digits": "digits every notification user presses when asked ('' = none; default: drawn by faker)",
+    "record_domain": "recordDomain of recordings in callback bills (default record.voicesim.local)",
 }
 
 

@@ -124,6 +124,7 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "push_newlines": _bool, "push_timeout": float, "bill_retry_interval": float,
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
 }
+ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str})
 
 
 def from_env(env: Mapping[str, str]) -> dict[str, Any]:

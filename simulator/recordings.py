@@ -26,12 +26,28 @@ KEEP_SECONDS = 7 * 86400
 
 @dataclass(slots=True)
 class Recording:
-    """One recorded call: its object name, where it lives, and the call it recorded."""
+    """One recording: its object name, where it lives, and how long it is.
+
+    While its call is live it points at the call; once the call ended it keeps only
+    the few numbers a download needs, so an ended call is not held for 7 days.
+    """
 
     name: str
     domain: str
     bucket: str
-    call: Call
+    app_key: str
+    call: Call | None
+    end: float = 0.0
+    seconds: float = 0.0
+    recorded: bool = False
+
+    @property
+    def live(self) -> bool:
+        """True while the recorded call goes on (the file does not exist yet)."""
+        if self.call is not None and not self.call.live:
+            self.end, self.seconds, self.recorded = self.call.end, self.call.recorded_seconds, self.call.recorded
+            self.call = None
+        return self.call is not None
 
 
 def object_name(session_id: str) -> str:
@@ -40,21 +56,26 @@ def object_name(session_id: str) -> str:
 
 
 class Recordings:
-    """Recordings by object name, kept ``keep`` simulated seconds after their call ended."""
+    """Recordings by object name, downloadable ``keep`` simulated seconds after their call ended.
 
-    __slots__ = ("keep", "items", "_order")
+    An expired recording is remembered for another ``keep`` (a few numbers), so that
+    asking for it says "expired" rather than "does not exist".
+    """
+
+    __slots__ = ("keep", "items", "_live", "_ended")
 
     def __init__(self, keep: float = KEEP_SECONDS) -> None:
         self.keep = keep
         self.items: dict[str, Recording] = {}
-        self._order: deque[Recording] = deque()
+        self._live: deque[Recording] = deque()  # in start order; calls end roughly in that order too
+        self._ended: deque[Recording] = deque()
 
     def add(self, call: Call, domain: str, bucket: str, base_url: str, now: float) -> Recording:
         """Start recording ``call`` now; its bill gets the recording fields if it lasts >= 3 s."""
         self.prune(now)
-        rec = Recording(object_name(call.session_id), domain, bucket, call)
+        rec = Recording(object_name(call.session_id), domain, bucket, call.app.key, call)
         self.items[rec.name] = rec
-        self._order.append(rec)
+        self._live.append(rec)
         if call.extra is not None:
             call.extra["record"] = {
                 "recordStartTime": utc_text(now),
@@ -66,19 +87,24 @@ class Recordings:
         return rec
 
     def prune(self, now: float) -> None:
-        """Forget recordings that expired, or whose call ended too short to be recorded."""
-        order = self._order
-        while order and not order[0].call.live and (not order[0].call.recorded
-                                                     or order[0].call.end + self.keep < now):
-            self.items.pop(order.popleft().name, None)
+        """Settle ended calls (dropping those too short to record), forget long-expired ones."""
+        live, ended = self._live, self._ended
+        while live and not live[0].live:
+            rec = live.popleft()
+            if rec.recorded:
+                ended.append(rec)
+            else:
+                self.items.pop(rec.name, None)
+        while ended and ended[0].end + 2 * self.keep < now:
+            self.items.pop(ended.popleft().name, None)
 
     def get(self, name: str, domain: str | None, app_key: str | None, now: float) -> Recording:
         """The finished recording ``name`` or the platform's 1010002 (HTTP 404) saying why not."""
         rec = self.items.get(name)
-        if (rec is None or rec.call.live or not rec.call.recorded or (domain is not None and rec.domain != domain)
-                or (app_key is not None and rec.call.app.key != app_key)):
+        if (rec is None or rec.live or not rec.recorded or (domain is not None and rec.domain != domain)
+                or (app_key is not None and rec.app_key != app_key)):
             raise PlatformError(1010002, f"{name} does not exist", http_status=404)
-        if rec.call.end + self.keep < now:
+        if rec.end + self.keep < now:
             raise PlatformError(1010002, f"{name} has expired (recordings are kept 7 days)", http_status=404)
         return rec
 

@@ -109,3 +109,17 @@ async def test_no_recording_without_record_flag(make_sim):
     await sim.advance(60)
     assert sim.receiver.bills()[0]["recordFlag"] == 0
     assert (await sim.client.record_url(object_name(reply["sessionId"]), sim.settings.record_domain)).status == 404
+
+
+async def test_the_store_forgets_short_calls_and_keeps_no_call_once_ended(make_sim):
+    sim, short_sid = await recorded_call(make_sim, 2)
+    await sim.advance(60)
+    sim.platform.settings.callback_talk = 5.0
+    reply = await sim.client.click_to_call(**callback_body(sim, recordFlag="true"))
+    await sim.advance(10)  # B answered: recording starts
+    store = sim.platform.recordings
+    assert object_name(short_sid) not in store.items  # nothing to fetch, nothing kept
+    await sim.advance(60)
+    await sim.client.click_to_call(**callback_body(sim, recordFlag="true"))
+    await sim.advance(10)
+    assert store.items[object_name(reply["sessionId"])].call is None  # ended: a few numbers, not the call

@@ -42,7 +42,7 @@ async def download(request: web.Request) -> web.StreamResponse:
             raise PlatformError(1010002, f"{rec.name} does not exist", http_status=404)
     except PlatformError as exc:
         return refusal(exc)
-    seconds = rec.call.recorded_seconds
+    seconds = rec.seconds
     resp = web.StreamResponse(headers={"Content-Type": "audio/wav",
                                        "Content-Disposition": f'attachment; filename="{rec.name}"'})
     resp.content_length = wav_size(seconds)
