@@ -5,7 +5,7 @@ from aiohttp import web
 
 from ..services import Leg, start_callback
 from . import fields
-from ._http import PLATFORM, answer, authenticate, read_json, refusal
+from ._http import PLATFORM, authenticate, read_json, refusal, success
 from .codes import PlatformError, invalid
 
 PATH = "/rest/httpsessions/click2Call/v2.0"
@@ -52,7 +52,4 @@ async def click_to_call(request: web.Request) -> web.Response:
                               status_url=status_url, fee_url=fee_url, user_data=user_data)
     except PlatformError as exc:
         return refusal(exc, sessionId="")
-    doc = {"resultcode": "0", "resultdesc": "Success", "sessionId": call.session_id}
-    if want_idle:
-        doc["idlePort"] = platform.ports.idle
-    return answer(doc)
+    return success(call.session_id, platform.ports.idle if want_idle else None)

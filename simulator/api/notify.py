@@ -13,7 +13,7 @@ from ..engine.scripts import Play
 from ..platform import Platform
 from ..services import start_notify
 from . import fields
-from ._http import PLATFORM, answer, authenticate, read_json, refusal
+from ._http import PLATFORM, authenticate, read_json, refusal, success
 from .codes import PlatformError, invalid
 
 PATH = "/rest/httpsessions/callnotify/v2.0"
@@ -87,7 +87,4 @@ async def call_notify(request: web.Request) -> web.Response:
                             status_url=status_url, fee_url=fee_url, user_data=user_data)
     except PlatformError as exc:
         return refusal(exc, sessionId="")
-    doc = {"resultcode": "0", "resultdesc": "Success", "sessionId": call.session_id}
-    if want_idle:
-        doc["idlePort"] = platform.ports.idle
-    return answer(doc)
+    return success(call.session_id, platform.ports.idle if want_idle else None)
