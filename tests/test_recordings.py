@@ -123,3 +123,21 @@ async def test_the_store_forgets_short_calls_and_keeps_no_call_once_ended(make_s
     await sim.client.click_to_call(**callback_body(sim, recordFlag="true"))
     await sim.advance(10)
     assert store.items[object_name(reply["sessionId"])].call is None  # ended: a few numbers, not the call
+
+
+async def test_another_apps_recording_is_not_found_and_an_app_without_recording_is_not_recorded(make_sim):
+    from simulator.client import VoiceClient
+    from simulator.config import AppConfig
+
+    other = AppConfig("otherAppKey0001", "otherSecret0001", (DISPLAY, DISPLAY_B), can_record=False)
+    sim = await make_sim(display_numbers=(DISPLAY, DISPLAY_B), extra_apps=[other])
+    reply = await sim.client.click_to_call(**callback_body(sim, recordFlag="true"))
+    async with VoiceClient(sim.base_url, other.key, other.secret) as client:
+        mine = await client.click_to_call(**callback_body(sim, recordFlag="true"))
+        await sim.advance(60)
+        name, domain = object_name(reply["sessionId"]), sim.settings.record_domain
+        assert (await sim.client.record_url(name, domain)).status == 301
+        assert (await client.record_url(name, domain)).status == 404  # the first app's recording
+        bills = {b["sessionId"]: b for b in sim.receiver.bills()}
+        assert bills[mine["sessionId"]]["recordFlag"] == 0
+        assert (await client.record_url(object_name(mine["sessionId"]), domain)).status == 404
