@@ -6,7 +6,7 @@ directly with a ``Platform``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .config import AppConfig
 from .engine.call import SERVICE_CALLBACK, SERVICE_NOTIFY, Call
@@ -55,9 +55,9 @@ def start_callback(platform: Platform, app: AppConfig, display: str, caller: str
     s = platform.settings
     script = callback_script(s.alert_after, s.answer_after, pre_voice.duration if pre_voice else 0.0,
                              s.callback_talk, max_minutes * 60.0)
-    extra: dict = {"leg": (leg.display, leg.callee), "bill": {"fwdDisplayNum": leg.display, "fwdDstNum": leg.callee}}
+    extra: dict[str, Any] = {"leg": (leg.display, leg.callee), "bill": {"fwdDisplayNum": leg.display, "fwdDstNum": leg.callee}}
     if record and app.can_record:
-        extra["want_record"] = base_url
+        extra["record_base"] = base_url  # recording starts when B answers (engine/legs.py)
     if party_type:
         extra["disconnect"] = {"partyType": 1}
     return platform.engine.start_call(app, SERVICE_CALLBACK, display, caller, script, user_data=user_data,
@@ -67,6 +67,6 @@ def start_callback(platform: Platform, app: AppConfig, display: str, caller: str
 def on_record(platform: Platform, call: Call) -> None:
     """The legs of ``call`` were bridged and it records: register its recording."""
     s = platform.settings
-    platform.recordings.add(call, s.record_domain, s.record_bucket, call.extra["want_record"],  # type: ignore[index]
+    platform.recordings.add(call, s.record_domain, s.record_bucket, call.extra["record_base"],  # type: ignore[index]
                             platform.clock.now())
 

@@ -21,11 +21,10 @@ def _collect(engine: Engine, call: Call, digits: str) -> None:
     engine.sink.status(call, "collectInfo", {"digitInfo": digits})
 
 
-def _leg_event(engine: Engine, call: Call, event: str, bill_field: str) -> dict[str, Any]:
-    leg = call.extra["leg"]  # type: ignore[index]
+def _leg_event(engine: Engine, call: Call, event: str, bill_field: str) -> None:
+    display, callee = call.extra["leg"]  # type: ignore[index]
     call.extra["bill"][bill_field] = utc_text(engine.clock.now())  # type: ignore[index]
-    engine.sink.status(call, event, {"caller": leg[0], "called": leg[1]})
-    return leg
+    engine.sink.status(call, event, {"caller": display, "called": callee})
 
 
 def _fwd_callout(engine: Engine, call: Call, _: Any) -> None:
@@ -42,7 +41,7 @@ def register(engine: Engine, on_record: OnRecord) -> None:
     def fwd_answer(engine: Engine, call: Call, _: Any) -> None:
         call.bridge = engine.clock.now()
         _leg_event(engine, call, "answer", "fwdAnswerTime")
-        if call.extra.get("want_record"):  # type: ignore[union-attr]
+        if "record_base" in call.extra:  # type: ignore[operator]
             call.record = True
             on_record(call)
 
