@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, control_media
+from . import control, control_media, scenario_api
 from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
         app.router.add_route("*", path, _wrong_method)
     control.routes(app)
     control_media.routes(app)
+    scenario_api.routes(app)
     app.router.add_route("*", "/{tail:.*}", _not_found)
 
     async def on_startup(_: web.Application) -> None:

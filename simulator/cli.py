@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__, config
+from . import __version__, config, scenario_commands
 from .auth import request_headers
 from .client import VoiceClient, b64
 
@@ -46,6 +46,11 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
         flag = "--" + name.replace("_", "-")
         p.add_argument(flag, dest=name, type=parse, default=None,
                        help=f"{HELP[name]} [env VOICESIM_{name.upper()}]")
+    p.add_argument("--scenario", dest="scenarios", action="append", default=None, metavar="FILE_OR_NAME",
+                   help="a scenario file or shipped name (see `voicesim scenarios`); repeat for more, the first "
+                        "match wins, the default catches the rest [env VOICESIM_SCENARIOS, comma-separated]")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for every scenario's draws, overriding their own [env VOICESIM_SEED]")
 
 
 def _client_args(p: argparse.ArgumentParser) -> None:
@@ -74,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--status-url", help="where status events go (sent Base64-encoded)")
     verify.add_argument("--fee-url", help="where bills go (sent Base64-encoded)")
     verify.add_argument("--user-data", help="echoed in every push of the call")
+    scenario_commands.add_parsers(sub)
     return parser
 
 
@@ -83,17 +89,20 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
 
     flags = {name: getattr(args, name) for name in config.ENV_PARSERS}
+    flags["scenarios"] = tuple(args.scenarios) if args.scenarios else None
+    flags["seed"] = args.seed
     try:
         settings = config.build(flags, os.environ, args.config)
+        app = create_app(settings)
     except (ValueError, OSError) as exc:
         print(f"voicesim: {exc}", file=sys.stderr)
         return 2
-    app = create_app(settings)
     print(f"voicesim {__version__} serving the voice platform at http://{settings.host}:{settings.port}")
     print(f"  app key:    {settings.app_key}")
     print(f"  app secret: {settings.app_secret}")
     print(f"  display:    {', '.join(settings.display_numbers)}")
-    print(f"  call ports: {settings.call_ports}   speed: x{settings.speed:g}", flush=True)
+    print(f"  call ports: {settings.call_ports}   speed: x{settings.speed:g}")
+    print(f"  scenarios:  {', '.join(settings.scenarios + ('default',))}", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
 
@@ -134,4 +143,5 @@ def _verify(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
-    return {"serve": _serve, "sign": _sign, "verify": _verify}[args.command](args)
+    commands = {"serve": _serve, "sign": _sign, "verify": _verify, **scenario_commands.COMMANDS}
+    return commands[args.command](args)

@@ -75,6 +75,8 @@ class Settings:
     record_domain: str = "record.voicesim.local"
     record_bucket: str = "sp-voice-record"
     record_keep: float = 7 * 86400.0  # simulated seconds a recording can be fetched after its call ended
+    scenarios: tuple[str, ...] = ()  # scenario files or shipped names, first match first
+    seed: int | None = None  # overrides every scenario's own seed
 
     def apps(self) -> list[AppConfig]:
         """The demo (or configured) app first, then any from the config file."""
@@ -125,12 +127,14 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
 }
 ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str})
+# Settings only the command line and the environment give (``--scenario`` repeats).
+ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 
 
 def from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """Settings given as VOICESIM_<NAME> variables."""
     out: dict[str, Any] = {}
-    for name, parse in ENV_PARSERS.items():
+    for name, parse in {**ENV_PARSERS, **ENV_PARSERS_EXTRA}.items():
         value = env.get("VOICESIM_" + name.upper())
         if value is not None:
             try:
@@ -154,7 +158,7 @@ def from_file(path: str) -> dict[str, Any]:
         elif key == "media":
             out["media"] = default_media() + [_media(path, i, m) for i, m in enumerate(value or [])]
         elif key in known:
-            out[key] = tuple(value) if key in ("display_numbers", "language_types") else value
+            out[key] = tuple(value) if key in ("display_numbers", "language_types", "scenarios") else value
         else:
             raise ValueError(f"{path}: unknown setting {key!r}")
     return out

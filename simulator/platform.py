@@ -5,18 +5,25 @@ plugin can drive it directly.
 """
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from .auth import Verifier
 from .clock import Clock
 from .config import AppConfig, Settings
 from .delivery import Delivery, DeliveryPolicy
 from .engine import Call, Engine, PortPool
 from .engine.call import SERVICE_VERIFY
-from .engine.scripts import answered, code_playback
+from .engine.call import Step
+from .engine.scripts import code_playback
 from .media import Media, MediaLibrary
 from .digits import DigitSource
 from .engine import legs
 from .recordings import Recordings
 from . import services
+from .outcomes import Timing
+from .scenarios import load_all
+from .selection import CallPlan, ScenarioSet
 
 
 class Platform:
@@ -39,6 +46,9 @@ class Platform:
         self.recordings = Recordings(settings.record_keep)
         self.digits = DigitSource(settings.collect_digits, settings.digits_seed)
         legs.register(self.engine, lambda call: services.on_record(self, call))
+        # Raises ScenarioError (a ValueError naming file, line, field) rather than half-running.
+        self.scenarios = ScenarioSet(self.clock, self.ports, Timing(settings.alert_after, settings.answer_after),
+                                     load_all(settings.scenarios, settings.seed))
 
     def register_app(self, app: AppConfig) -> None:
         """Add or replace an app; requests signed with its key are accepted from now on."""
@@ -62,9 +72,47 @@ class Platform:
         s = self.settings
         plays, speech = code_playback(len(code), times, s.digit_seconds, s.code_gap, s.loop_plays)
         talk = round(pre_tone.duration + speech + (pos_tone.duration if pos_tone else 0.0), 3)
-        script = answered(s.alert_after, s.answer_after, talk)
-        call = self.engine.start_call(app, SERVICE_VERIFY, display, callee, script, user_data=user_data,
-                                      status_url=status_url, fee_url=fee_url)
-        call.tts_plays = plays
-        call.tts_seconds = speech
+        plan = self.plan_call(SERVICE_VERIFY, callee, user_data, talk)
+        call = self.engine.start_call(app, SERVICE_VERIFY, display, callee, plan.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, chaos=plan.chaos)
+        heard = plan.talk or 0.0  # an unanswered call speaks nothing; a short one part of the code
+        if heard >= talk:
+            call.tts_plays, call.tts_seconds = plays, speech
+        elif heard > pre_tone.duration and speech > 0:
+            call.tts_seconds = round(min(speech, heard - pre_tone.duration), 3)
+            call.tts_plays = min(plays, math.ceil(call.tts_seconds * plays / speech))
         return call
+
+    # -- scenarios ------------------------------------------------------------------
+    def plan_call(self, service: str, callee: str, user_data: str | None, talk_seconds: float) -> CallPlan:
+        """What a new call will do, as the active scenarios decide (first match wins, else the default).
+
+        ``talk_seconds``: how long the platform plays after the answer before it hangs up
+        itself. The plan's ``script`` is a Step script for ``engine.start_call``; its
+        ``chaos`` goes on ``Call.chaos`` so delivery applies the scenario's push chaos;
+        its ``talk`` is the answered seconds (None when the call will not be answered).
+        """
+        return self.scenarios.plan(service, callee, user_data, talk_seconds)
+
+    def script_for(self, service: str, callee: str, user_data: str | None, talk_seconds: float) -> tuple[Step, ...]:
+        """Only the script of ``plan_call`` (no push chaos); prefer ``place_call``."""
+        return self.plan_call(service, callee, user_data, talk_seconds).script
+
+    def place_call(self, app: AppConfig, service: str, display: str, callee: str, plan: CallPlan, *,
+                   user_data: str | None = None, status_url: str | None = None, fee_url: str | None = None,
+                   record: bool = False, extra: dict[str, Any] | None = None) -> Call:
+        """Start a call that plays ``plan`` (from ``plan_call``) with its push chaos; raises port errors.
+
+        ``user_data`` should be the one the plan was made for.
+        """
+        return self.engine.start_call(app, service, display, callee, plan.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, record=record, extra=extra,
+                                      chaos=plan.chaos)
+
+    def activate_scenario(self, *names: str) -> None:
+        """Make the named scenarios (loaded at start or shipped) the active ones, first match first.
+
+        Their API and port chaos timelines restart now; port capacity returns to the
+        configured value first. No names: only the default (everything answered) is left.
+        """
+        self.scenarios.activate(list(names))

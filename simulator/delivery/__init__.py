@@ -15,6 +15,7 @@ import aiohttp
 
 from ..clock import Clock
 from ..engine.call import Call
+from . import chaotic
 from .bills import bill_of, chunks, fee_body, merge_key
 from .push import DELIVERED, FAILED, GIVEN_UP, RETRYING, SENDING, Attempt, Push, attempt
 from .status import status_body
@@ -49,6 +50,7 @@ class Delivery:
         self._ids = itertools.count(1)
         self._batches: dict[tuple[str, str, int], list[tuple[Call, dict[str, Any]]]] = {}
         self._flush_cb = self._flush
+        self.held: dict[str, tuple[Push, int]] = {}  # status pushes held back by reorder chaos
 
     async def start(self) -> None:
         """Open the one shared client session."""
@@ -70,7 +72,10 @@ class Delivery:
         now = self.clock.now()
         push = Push(next(self._ids), "status", event, url, call.app, status_body(call, event, now, extra),
                     (call.session_id,), now)
-        self._send(push)
+        if call.chaos is None:
+            self._send(push)
+        else:
+            chaotic.route_status(self, call, push)
 
     def bill(self, call: Call) -> None:
         """Queue the bill of an ended call; it leaves with the others of its app and end second."""
@@ -83,7 +88,10 @@ class Delivery:
         batch = self._batches.get(key)
         if batch is None:
             self._batches[key] = batch = []
-            self.clock.call_at(max(key[2] + self.policy.merge_delay, self.clock.now()), self._flush_cb, key)
+            window = self.policy.merge_delay
+            if call.chaos is not None and call.chaos.merge_window is not None:
+                window = call.chaos.merge_window
+            self.clock.call_at(max(key[2] + window, self.clock.now()), self._flush_cb, key)
         batch.append((call, bill))
 
     # -- sending -------------------------------------------------------------------
@@ -95,7 +103,11 @@ class Delivery:
             push = Push(next(self._ids), "bill", "fee", key[1], calls[0].app, fee_body([b for _, b in part]),
                         tuple(c.session_id for c in calls), now)
             self.owed[push.id] = push
-            self._send(push)
+            push.chaos = calls[0].chaos
+            if push.chaos is None:
+                self._send(push)
+            else:
+                chaotic.send_bill(self, push)
 
     def _send(self, push: Push) -> None:
         self.pushes.append(push)
@@ -108,6 +120,8 @@ class Delivery:
     async def _attempt(self, push: Push) -> None:
         assert self.session is not None, "Delivery.start() was not awaited"
         result = await attempt(self.session, push, self.clock.now(), self.policy.timeout, self.policy.newlines)
+        if push.chaos is not None:
+            result = chaotic.judged(push, result)
         push.attempts.append(result)
         if result.ok:
             push.state = DELIVERED

@@ -5,6 +5,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 
@@ -16,6 +17,7 @@ HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
 
 # Push states. Status pushes end delivered or failed; bills may be retrying, then given up.
 SENDING, DELIVERED, FAILED, RETRYING, GIVEN_UP = "sending", "delivered", "failed", "retrying", "given_up"
+DROPPED = "dropped"  # a status push scenario chaos chose never to send
 
 
 @dataclass(slots=True)
@@ -49,6 +51,7 @@ class Push:
     state: str = SENDING
     next_at: float = 0.0
     attempts: list[Attempt] = field(default_factory=list)
+    chaos: Any = None  # bill chaos of the scenario of the message's first call (selection.CallChaos)
 
     def to_json(self) -> dict[str, object]:
         """The push as ``/_sim/deliveries`` shows it."""

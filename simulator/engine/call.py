@@ -83,6 +83,7 @@ class Call:
     recorded: bool = False
     extra: dict[str, Any] | None = None  # service-specific data (forwarding leg, digits, ...)
     bridge: float = 0.0  # callback: when B answered and the two legs were bridged
+    chaos: Any = None  # the selecting scenario's status/bill chaos (selection.CallChaos), if any
 
     @property
     def live(self) -> bool:

@@ -52,13 +52,16 @@ class Engine:
 
     def start_call(self, app: AppConfig, service_type: str, caller: str, callee: str, script: tuple[Step, ...], *,
                    user_data: str | None = None, status_url: str | None = None, fee_url: str | None = None,
-                   record: bool = False, extra: dict[str, Any] | None = None) -> Call:
-        """Place a call now: take a port (or raise 1020165/1020154), send callout, schedule the script."""
+                   record: bool = False, extra: dict[str, Any] | None = None, chaos: Any = None) -> Call:
+        """Place a call now: take a port (or raise 1020165/1020154), send callout, schedule the script.
+
+        ``chaos``: the selecting scenario's push chaos, set before the first event leaves.
+        """
         self.ports.acquire(app.key, app.quota)
         now = self.clock.now()
         seq = next(self._seq)
         call = Call(self._session_id(seq, now), seq, app, service_type, caller, callee, script, user_data,
-                    status_url, fee_url, record, start=now, extra=extra)
+                    status_url, fee_url, record, start=now, extra=extra, chaos=chaos)
         self.live[call.session_id] = call
         self.started += 1
         self.sink.status(call, "callout")
