@@ -94,6 +94,26 @@ class Timing:
     answer: float = 3.0
 
 
+def reshape(outcome: tuple[Step, ...], talk: float | None, service: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A service's own script (ring, answer, then its steps) under a scenario's outcome script.
+
+    Unanswered: the outcome's script as is. Answered: the outcome's ring and answer
+    timings, then the service's steps, cut short with the user's hang-up (8017) once
+    ``talk`` seconds have passed since the answer.
+    """
+    if talk is None:
+        return outcome
+    steps = list(outcome[:2])
+    elapsed = 0.0
+    for step in service[2:]:
+        if elapsed + step.delay > talk:
+            steps.append(Step(round(talk - elapsed, 3), END, ENDINGS["user_hangup"]))
+            return tuple(steps)
+        elapsed += step.delay
+        steps.append(step)
+    return tuple(steps)
+
+
 def outcome_script(outcome: Outcome, timing: Timing, playback: float,
                    draws: tuple[float, float, float]) -> tuple[tuple[Step, ...], float | None]:
     """The script of a call with ``outcome``, and its talk seconds (None when it is not answered).

@@ -21,9 +21,9 @@ from .digits import DigitSource
 from .engine import legs
 from .recordings import Recordings
 from . import services
-from .outcomes import Timing
+from .outcomes import Timing, reshape
 from .scenarios import load_all
-from .selection import CallPlan, ScenarioSet
+from .selection import DEFAULT, CallPlan, ScenarioSet
 
 
 class Platform:
@@ -108,6 +108,18 @@ class Platform:
         return self.engine.start_call(app, service, display, callee, plan.script, user_data=user_data,
                                       status_url=status_url, fee_url=fee_url, record=record, extra=extra,
                                       chaos=plan.chaos)
+
+    def shape_call(self, service: str, callee: str, user_data: str | None, script: tuple[Step, ...]) -> CallPlan:
+        """``plan_call`` for a service with its own script (ring, answer, then its steps).
+
+        Calls no scenario takes keep ``script``; an unanswered outcome replaces it; an
+        answered one keeps its steps with the scenario's timings, cut short by a ``talk``.
+        """
+        playback = round(sum(step.delay for step in script[2:]), 3)
+        plan = self.scenarios.plan(service, callee, user_data, playback)
+        if plan.chaos is None and plan.scenario == DEFAULT:
+            return CallPlan(script, None, playback, DEFAULT)
+        return CallPlan(reshape(plan.script, plan.talk, script), plan.chaos, plan.talk, plan.scenario)
 
     def activate_scenario(self, *names: str) -> None:
         """Make the named scenarios (loaded at start or shipped) the active ones, first match first.

@@ -196,7 +196,8 @@ class _Builder:
 
     def scenario(self, doc: dict[str, Any], seed: int | None) -> Scenario:
         m = doc.get("match", {})
-        match = Match(m.get("callee"), m.get("callee_prefix"), self.pattern(m.get("callee_pattern"), ("match", "callee_pattern")),
+        match = Match(m.get("callee"), m.get("callee_prefix"),
+                      self.pattern(m.get("callee_pattern"), ("match", "callee_pattern")),
                       m.get("user_data"), m.get("user_data_prefix"),
                       self.pattern(m.get("user_data_pattern"), ("match", "user_data_pattern")))
         outcomes = tuple(self.outcome(o, ("outcomes", i)) for i, o in enumerate(doc["outcomes"]))
@@ -221,7 +222,8 @@ class _Builder:
         status = bills = api = None
         if "status" in doc:
             s, p = doc["status"], ("chaos", "status")
-            status = StatusChaos(self.span(s.get("latency"), p + ("latency",)), self.probability(s.get("drop"), p + ("drop",)),
+            status = StatusChaos(self.span(s.get("latency"), p + ("latency",)),
+                                 self.probability(s.get("drop"), p + ("drop",)),
                                  self.probability(s.get("duplicate"), p + ("duplicate",)),
                                  self.probability(s.get("reorder"), p + ("reorder",)),
                                  self.duration(s.get("reorder_window"), p + ("reorder_window",), 5.0))
@@ -257,5 +259,6 @@ class _Builder:
         return ApiChaos(self.span(a.get("latency"), p + ("latency",)),
                         self.code(err.get("code"), p + ("error", "code"), 1020002),
                         self.probability(err.get("rate"), p + ("error", "rate")),
-                        limit.get("requests"), per, self.code(limit.get("code"), p + ("rate_limit", "code"), FLOW_CONTROL),
+                        limit.get("requests"), per,
+                        self.code(limit.get("code"), p + ("rate_limit", "code"), FLOW_CONTROL),
                         tuple(outages))

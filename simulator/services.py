@@ -37,10 +37,12 @@ def start_notify(platform: Platform, app: AppConfig, display: str, callee: str, 
 
     plan = notify_script(s.alert_after, s.answer_after, plays, press, s.collect_after, s.collect_window,
                          s.collect_replays)
-    call = platform.engine.start_call(app, SERVICE_NOTIFY, display, callee, plan.script, user_data=user_data,
-                                      status_url=status_url, fee_url=fee_url)
-    call.tts_plays = plan.tts_plays
-    call.tts_seconds = plan.tts_seconds
+    shaped = platform.shape_call(SERVICE_NOTIFY, callee, user_data, plan.script)  # the active scenarios' say
+    call = platform.engine.start_call(app, SERVICE_NOTIFY, display, callee, shaped.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, chaos=shaped.chaos)
+    if shaped.talk is not None:  # an unanswered call speaks nothing
+        call.tts_plays = plan.tts_plays
+        call.tts_seconds = plan.tts_seconds
     return call
 
 
@@ -60,8 +62,9 @@ def start_callback(platform: Platform, app: AppConfig, display: str, caller: str
         extra["record_base"] = base_url  # recording starts when B answers (engine/legs.py)
     if party_type:
         extra["disconnect"] = {"partyType": 1}
-    return platform.engine.start_call(app, SERVICE_CALLBACK, display, caller, script, user_data=user_data,
-                                      status_url=status_url, fee_url=fee_url, extra=extra)
+    shaped = platform.shape_call(SERVICE_CALLBACK, caller, user_data, script)  # scenarios match A, the first leg
+    return platform.engine.start_call(app, SERVICE_CALLBACK, display, caller, shaped.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, extra=extra, chaos=shaped.chaos)
 
 
 def on_record(platform: Platform, call: Call) -> None:

@@ -19,6 +19,9 @@ async def click_to_call(request: web.Request) -> web.Response:
     except PlatformError as exc:
         return refusal(exc)
     try:
+        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
+        if gate is not None:
+            await gate.admit()
         body = await read_json(request, platform.settings.max_body)
         display = fields.number(body, "displayNbr", required=True)
         caller = fields.number(body, "callerNbr", required=True)

@@ -73,6 +73,9 @@ async def call_notify(request: web.Request) -> web.Response:
     except PlatformError as exc:
         return refusal(exc)
     try:
+        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
+        if gate is not None:
+            await gate.admit()
         body = await read_json(request, platform.settings.max_body)
         display = fields.number(body, "displayNbr", required=True)
         callee = fields.number(body, "calleeNbr", required=True)

@@ -20,6 +20,9 @@ async def record_url(request: web.Request) -> web.Response:
     platform = request.app[PLATFORM]
     try:
         app = authenticate(request, platform)
+        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
+        if gate is not None:
+            await gate.admit()
         name = request.query.get("fileName")
         domain = request.query.get("recordDomain")
         if not name:

@@ -18,6 +18,9 @@ async def call_stop(request: web.Request) -> web.Response:
     except PlatformError as exc:
         return refusal(exc)
     try:
+        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
+        if gate is not None:
+            await gate.admit()
         body = await read_json(request, platform.settings.max_body)
         session_id = fields.string(body, "sessionid", 1, 256, required=True)
         if body.get("signal") != "call_stop":
