@@ -58,10 +58,13 @@ class ApiChaos:
 
 @dataclass(frozen=True, slots=True)
 class PortChange:
-    """At ``at`` seconds after activation, the platform's port capacity becomes ``capacity``."""
+    """At ``at`` seconds after activation, the platform's port capacity becomes ``capacity``.
+
+    ``capacity`` None: back to the configured number of ports.
+    """
 
     at: float
-    capacity: int
+    capacity: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ class Platform:
         legs.register(self.engine, lambda call: services.on_record(self, call))
         # Raises ScenarioError (a ValueError naming file, line, field) rather than half-running.
         self.scenarios = ScenarioSet(self.clock, self.ports, Timing(settings.alert_after, settings.answer_after),
-                                     load_all(settings.scenarios, settings.seed))
+                                     load_all(settings.scenarios, settings.seed), settings.seed)
 
     def register_app(self, app: AppConfig) -> None:
         """Add or replace an app; requests signed with its key are accepted from now on."""

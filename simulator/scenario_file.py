@@ -135,6 +135,8 @@ def _message(err: Any) -> str:
     kind = err.validator
     if kind == "enum":
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
+    if kind == "oneOf" and err.absolute_path and err.absolute_path[-1] == "capacity":
+        return f"{err.instance!r} must be a number of ports 0-65535 or \"configured\""
     if kind == "oneOf":
         return f"{err.instance!r} is not a duration (write e.g. 2s, 500ms, 1.5m, or a range 2s..6s)"
     if kind == "required":

@@ -236,7 +236,8 @@ class _Builder:
             api = self.api(doc["api"], ("chaos", "api"))
         ports = []
         for i, change in enumerate(doc.get("ports", [])):
-            ports.append(PortChange(self.duration(change["at"], ("chaos", "ports", i, "at"), 0.0), change["capacity"]))
+            capacity = None if change["capacity"] == "configured" else change["capacity"]
+            ports.append(PortChange(self.duration(change["at"], ("chaos", "ports", i, "at"), 0.0), capacity))
         for i in range(1, len(ports)):
             if ports[i].at < ports[i - 1].at:
                 self.bad(("chaos", "ports", i, "at"), "port changes must be listed in time order")

@@ -136,8 +136,10 @@ def _wake(future: asyncio.Future[None]) -> None:
 class ScenarioSet:
     """The scenarios in play, first match first, and the catalog they can be switched to."""
 
-    def __init__(self, clock: Clock, ports: PortPool, timing: Timing, scenarios: list[Scenario]) -> None:
+    def __init__(self, clock: Clock, ports: PortPool, timing: Timing, scenarios: list[Scenario],
+                 seed: int | None = None) -> None:
         self.clock = clock
+        self.seed = seed  # overrides the seed of every scenario, also those activated later
         self.ports = ports
         self.timing = timing
         self.base_capacity = ports.capacity
@@ -178,7 +180,7 @@ class ScenarioSet:
         if name in self.loaded:
             return self.loaded[name]
         if name in shipped():
-            return load(name)
+            return load(name, self.seed)
         raise ScenarioError([f"no scenario named {name!r} (known: {', '.join(self.names())})"])
 
     def names(self) -> list[str]:
@@ -191,7 +193,7 @@ class ScenarioSet:
 
     def activate_text(self, text: str, source: str = "<posted>") -> Scenario:
         """Check a scenario given as YAML text and make it the only active one."""
-        scenario = loads(text, source)
+        scenario = loads(text, source, self.seed)
         self.loaded[scenario.name] = scenario
         self._apply([scenario])
         return scenario
@@ -209,10 +211,10 @@ class ScenarioSet:
             for change in s.chaos.ports:
                 self.clock.call_at(now + change.at, self._set_capacity, (self._generation, change.capacity))
 
-    def _set_capacity(self, arg: tuple[int, int]) -> None:
+    def _set_capacity(self, arg: tuple[int, int | None]) -> None:
         generation, capacity = arg
         if generation == self._generation:  # a later activation cancels earlier timelines
-            self.ports.capacity = capacity
+            self.ports.capacity = self.base_capacity if capacity is None else capacity
 
     def describe(self) -> dict[str, Any]:
         """What ``GET /_sim/scenarios`` shows."""

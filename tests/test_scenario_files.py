@@ -48,7 +48,9 @@ BAD = [
     ("name: x\noutcomes: [{outcome: busy}]\nchaos:\n  ports:\n    - {at: 20s, capacity: 0}\n"
      "    - {at: 10s, capacity: 5}\n", 6, "chaos.ports[1].at", "time order"),
     ("name: x\noutcomes: [{outcome: busy}]\nchaos:\n  ports:\n    - {at: 20s, capacity: 70000}\n", 5,
-     "chaos.ports[0].capacity", ""),
+     "chaos.ports[0].capacity", "number of ports 0-65535"),
+    ("name: x\noutcomes: [{outcome: busy}]\nchaos:\n  ports:\n    - {at: 20s, capacity: all}\n", 5,
+     "chaos.ports[0].capacity", "or \"configured\""),
     ("name: x\noutcomes: [{outcome: busy]\n", 2, None, "not valid YAML"),
 ]
 

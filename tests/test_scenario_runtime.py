@@ -134,6 +134,23 @@ async def test_activation_restarts_port_timeline_and_restores_capacity(make_sim)
     assert ok["resultcode"] == "0" and ok["idlePort"] == 49
 
 
+async def test_port_capacity_returns_to_the_configured_value(make_sim):
+    sim = await make_sim(call_ports=7, scenarios=("port-exhaustion",))
+    await sim.advance(30)
+    assert sim.platform.ports.capacity == 0
+    await sim.advance(60)
+    reply = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true"))
+    assert reply["resultcode"] == "0" and reply["idlePort"] == 6
+
+
+async def test_the_seed_setting_also_rules_scenarios_activated_later(make_sim):
+    sim = await make_sim(seed=123)
+    sim.platform.activate_scenario("status-chaos")
+    sim.platform.scenarios.activate_text("name: t\noutcomes: [{outcome: busy}]\n")
+    sim.platform.activate_scenario("status-chaos", "t")
+    assert [a.scenario.seed for a in sim.platform.scenarios.active] == [123, 123]
+
+
 async def test_api_injected_error_and_flow_control(make_sim):
     sim = await make_sim()
     await post_scenario(sim, yaml="name: api\nseed: 3\noutcomes: [{outcome: answered}]\nchaos:\n  api:\n"
