@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, control_media, scenario_api
+from . import control, control_media, control_views, recorder, scenario_api
 from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
@@ -20,6 +20,8 @@ async def _wrong_method(request: web.Request) -> web.Response:
 
 
 async def _not_found(request: web.Request) -> web.Response:
+    if request.path.startswith(recorder.CONTROL_PREFIX):
+        return control_views.unknown(request)
     return refusal(PlatformError(1010006, f"no API at {request.path}"))
 
 
@@ -51,4 +53,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
+    recorder.install(app, platform)  # after on_startup above: recovery needs delivery started
     return app

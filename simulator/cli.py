@@ -34,6 +34,10 @@ HELP = {
     "callback_talk": "seconds A and B talk in a voice callback once B answers (default 30)",
     "collect_digits": "digits every notification user presses when asked ('' = none; default: drawn by faker)",
     "record_domain": "recordDomain of recordings in callback bills (default record.voicesim.local)",
+    "data_dir": "directory for the journal's SQLite file; what is owed to SPs survives restarts there",
+    "control_token": "make /_sim/* demand 'Authorization: Bearer <token>'",
+    "manual_clock": "true: time stands still until POST /_sim/clock advances it (default false)",
+    "journal_keep": "entries of each kind the journal keeps in memory (default 100000)",
 }
 
 

@@ -178,6 +178,16 @@ class Clock:
         if not self.manual and self._timer is None:
             self._arm()
 
+    def resume_at(self, t: float) -> None:
+        """Jump forward to simulated time ``t`` if it is later than now (a restart from a data dir)."""
+        if t <= self.now():
+            return
+        self._base_sim = t
+        self._base_real = time.monotonic()
+        if not self.manual:
+            self._cancel_timer()
+            self._arm()
+
     async def close(self) -> None:
         """Stop the timer and wait for running I/O to finish."""
         self._cancel_timer()

@@ -77,6 +77,9 @@ class Settings:
     record_keep: float = 7 * 86400.0  # simulated seconds a recording can be fetched after its call ended
     scenarios: tuple[str, ...] = ()  # scenario files or shipped names, first match first
     seed: int | None = None  # overrides every scenario's own seed
+    data_dir: str | None = None  # keep the journal (and what is owed) in SQLite there
+    control_token: str | None = None  # /_sim/* then demands "Authorization: Bearer <token>"
+    journal_keep: int = 100_000  # entries of each kind the journal keeps in memory
 
     def apps(self) -> list[AppConfig]:
         """The demo (or configured) app first, then any from the config file."""
@@ -125,6 +128,7 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "status_url": str, "fee_url": str, "auth_window": float, "reject_replay": _bool,
     "push_newlines": _bool, "push_timeout": float, "bill_retry_interval": float,
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
+    "data_dir": str, "control_token": str, "manual_clock": _bool, "journal_keep": int,
 }
 ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str})
 # Settings only the command line and the environment give (``--scenario`` repeats).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from . import control_views
 from .api._http import PLATFORM
 
 
@@ -34,3 +35,4 @@ async def deliveries(request: web.Request) -> web.Response:
 def routes(app: web.Application) -> None:
     """Add the control API to ``app``."""
     app.router.add_get("/_sim/deliveries", deliveries)
+    control_views.routes(app)

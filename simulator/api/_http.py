@@ -11,6 +11,7 @@ from ..platform import Platform
 from .codes import CONTENT_TYPE, PlatformError, invalid
 
 PLATFORM = web.AppKey("platform", Platform)
+RAW_BODY = web.RequestKey("raw_body", bytes)  # the body as read, kept on the request for the journal
 _JSON_TYPES = ("application/json", "text/json")
 _SUCCESS_HEADERS = {"Content-Type": CONTENT_TYPE}
 
@@ -30,6 +31,7 @@ async def read_json(request: web.Request, max_body: int) -> dict[str, Any]:
         raw = await request.read()  # the app's client_max_size is max_body
     except web.HTTPRequestEntityTooLarge:
         raise PlatformError(1010002, f"body must not exceed {max_body} bytes", http_status=413) from None
+    request[RAW_BODY] = raw
     try:
         doc = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

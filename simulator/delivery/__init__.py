@@ -47,6 +47,8 @@ class Delivery:
         self.given_up: list[Push] = []
         self.bills: deque[dict[str, Any]] = deque(maxlen=policy.keep)
         self.listeners: list[Callable[[Push, Attempt], None]] = []
+        self.event_listeners: list[Callable[[Call, str, dict[str, Any] | None], None]] = []  # every event
+        self.bill_listeners: list[Callable[[Call, dict[str, Any], str | None], None]] = []  # every bill
         self._ids = itertools.count(1)
         self._batches: dict[tuple[str, str, int], list[tuple[Call, dict[str, Any]]]] = {}
         self._flush_cb = self._flush
@@ -66,6 +68,8 @@ class Delivery:
     # -- the engine's sink -------------------------------------------------------
     def status(self, call: Call, event: str, extra: dict[str, Any] | None = None) -> None:
         """Push one status event now, once; a status event is never retried."""
+        for listener in self.event_listeners:
+            listener(call, event, extra)
         url = call.status_url or call.app.status_url
         if not url:
             return
@@ -82,6 +86,8 @@ class Delivery:
         bill = bill_of(call)
         self.bills.append(bill)
         url = call.fee_url or call.app.fee_url
+        for listener in self.bill_listeners:
+            listener(call, bill, url)
         if not url:
             return
         key = merge_key(call, url)
@@ -114,6 +120,8 @@ class Delivery:
         self.clock.spawn(self._attempt(push))
 
     def _retry(self, push: Push) -> None:
+        if push.id not in self.owed:  # forgotten by a reset meanwhile
+            return
         push.state = SENDING
         self.clock.spawn(self._attempt(push))
 
@@ -138,3 +146,30 @@ class Delivery:
             self.given_up.append(push)
         for listener in self.listeners:
             listener(push, result)
+
+    # -- restart recovery and reset ----------------------------------------------------
+    def resume_ids(self, last_id: int) -> None:
+        """Number new pushes after ``last_id`` (pushes of an earlier run kept their ids)."""
+        self._ids = itertools.count(last_id + 1)
+
+    def next_id(self) -> int:
+        """A fresh push id."""
+        return next(self._ids)
+
+    def adopt(self, push: Push) -> None:
+        """Take over a bill message an earlier run still owed: send it at ``push.next_at`` (now if past).
+
+        Its attempts so far stay on it, so the re-push limit counts them.
+        """
+        self.owed[push.id] = push
+        self.pushes.append(push)
+        push.state = RETRYING
+        self.clock.call_at(max(push.next_at, self.clock.now()), self._retry, push)
+
+    def forget(self) -> None:
+        """Drop every record and everything owed or waiting to merge; none of it is sent any more."""
+        self.pushes.clear()
+        self.owed.clear()
+        self.given_up.clear()
+        self.bills.clear()
+        self._batches.clear()

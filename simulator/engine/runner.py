@@ -140,3 +140,17 @@ class Engine:
         for call in self.live.values():
             out[call.state] = out.get(call.state, 0) + 1
         return out
+
+    def resume_numbering(self, last_seq: int) -> None:
+        """Number new calls after ``last_seq`` (calls of an earlier run keep their ids and icids)."""
+        self._seq = itertools.count(last_seq + 1)
+
+    def drop_all(self) -> list[Call]:
+        """Forget every live call without events or bills (the control API's reset); frees their ports."""
+        dropped = list(self.live.values())
+        for call in dropped:
+            call.state = ENDED  # their scheduled steps become no-ops
+            self.ports.release(call.app.key)
+        self.live.clear()
+        self.ended.clear()
+        return dropped
