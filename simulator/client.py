@@ -125,3 +125,120 @@ class VoiceClient:
         async with self._session.get(url) as resp:
             resp.raise_for_status()
             return await resp.read()
+
+class SimControl:
+    """The simulator's control API (``/_sim/``): what happened, and the levers tests pull.
+
+        async with SimControl("http://127.0.0.1:8090") as sim:
+            await sim.advance(60)                 # a manual clock only
+            calls = await sim.calls(state="ended")
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._session = session
+        self._own_session = session is None
+
+    async def __aenter__(self) -> "SimControl":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if this client opened it."""
+        if self._session is not None and self._own_session:
+            await self._session.close()
+            self._session = None
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                      params: dict[str, Any] | None = None) -> Reply:
+        """Any control call; ``path`` relative to ``/_sim/`` or absolute. Raises nothing for HTTP errors."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        url = self.base_url + (path if path.startswith("/") else "/_sim/" + path)
+        query = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        async with self._session.request(method, url, json=body, params=query, headers=self._headers()) as resp:
+            raw = await resp.read()
+        try:
+            doc = json.loads(raw) if raw else {}
+        except ValueError:
+            doc = {"text": raw.decode("utf-8", "replace")}
+        return Reply(resp.status, doc)
+
+    async def _get(self, endpoint: str, key: str | None = None, /, **params: Any) -> Any:
+        reply = await self.request("GET", endpoint, params=params)
+        if reply.status != 200:
+            raise RuntimeError(f"GET /_sim/{endpoint}: HTTP {reply.status} {reply.body}")
+        return reply.body[key] if key else reply.body
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        reply = await self.request("POST", path, body)
+        if reply.status not in (200, 201):
+            raise RuntimeError(f"POST /_sim/{path}: HTTP {reply.status} {reply.body}")
+        return reply.body
+
+    async def health(self) -> dict[str, Any]:
+        """``/_sim/health``."""
+        return await self._get("health")
+
+    async def calls(self, **filters: Any) -> list[dict[str, Any]]:
+        """Calls; filters: state, callee, caller, appKey, since, until, limit."""
+        return await self._get("calls", "calls", **filters)
+
+    async def call(self, session_id: str) -> dict[str, Any]:
+        """One call with its timeline, pushed events, bill and attempts."""
+        return await self._get("calls/" + session_id)
+
+    async def events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Status events; filters: sessionId, eventType, since, until, limit."""
+        return await self._get("events", "events", **filters)
+
+    async def bills(self, **filters: Any) -> list[dict[str, Any]]:
+        """Bills with their delivery state; filters: sessionId, state, limit."""
+        return await self._get("bills", "bills", **filters)
+
+    async def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        """Pushes and their attempts; filters: kind, state, sessionId, limit."""
+        return await self._get("deliveries", "deliveries", **filters)
+
+    async def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """Platform API requests and answers; filters: path, resultcode, status, limit."""
+        return await self._get("requests", "requests", **filters)
+
+    async def reset(self) -> dict[str, Any]:
+        """Drop live calls, everything owed, and the journal."""
+        return await self._post("reset", {})
+
+    async def clock(self) -> dict[str, Any]:
+        """The clock: mode, speed, now."""
+        return await self._get("clock")
+
+    async def advance(self, seconds: float) -> dict[str, Any]:
+        """Advance a manual clock."""
+        return await self._post("clock", {"advance": seconds})
+
+    async def set_speed(self, speed: float) -> dict[str, Any]:
+        """Set a real/scaled clock's speed."""
+        return await self._post("clock", {"speed": speed})
+
+    async def ports(self) -> dict[str, Any]:
+        """Port capacity and use."""
+        return await self._get("ports")
+
+    async def set_ports(self, capacity: int) -> dict[str, Any]:
+        """Set the platform's call port capacity."""
+        return await self._post("ports", {"capacity": capacity})
+
+    async def register_app(self, key: str, secret: str, **more: Any) -> dict[str, Any]:
+        """Register an app; ``more``: displayNumbers, statusUrl, feeUrl, quota, spId."""
+        return await self._post("apps", dict(more, key=key, secret=secret))
+
+    async def metrics(self) -> str:
+        """The Prometheus text."""
+        reply = await self.request("GET", "metrics")
+        return reply.body.get("text", "")

@@ -11,7 +11,8 @@ from ..platform import Platform
 from .codes import CONTENT_TYPE, PlatformError, invalid
 
 PLATFORM = web.AppKey("platform", Platform)
-RAW_BODY = web.RequestKey("raw_body", bytes)  # the body as read, kept on the request for the journal
+# The body as read, kept on the request for the journal (aiohttp < 3.13 has no RequestKey).
+RAW_BODY = web.RequestKey("raw_body", bytes) if hasattr(web, "RequestKey") else "voicesim.raw_body"
 _JSON_TYPES = ("application/json", "text/json")
 _SUCCESS_HEADERS = {"Content-Type": CONTENT_TYPE}
 
