@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS calls (session_id TEXT PRIMARY KEY, seq INTEGER, app_
     fee_url TEXT);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, event TEXT, extra TEXT);
 CREATE TABLE IF NOT EXISTS bills (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, url TEXT, app_key TEXT,
-    end_second INTEGER, bill TEXT);
+    end_second INTEGER, bill TEXT, push_id INTEGER);
+CREATE INDEX IF NOT EXISTS bills_session ON bills (session_id);
+CREATE INDEX IF NOT EXISTS bills_unsent ON bills (push_id) WHERE push_id IS NULL;
 CREATE TABLE IF NOT EXISTS pushes (id INTEGER PRIMARY KEY, kind TEXT, event TEXT, url TEXT, app_key TEXT,
     session_ids TEXT, created REAL, body BLOB, state TEXT, next_at REAL);
 CREATE TABLE IF NOT EXISTS attempts (push_id INTEGER, n INTEGER, at REAL, ok INTEGER, status INTEGER,
@@ -46,12 +48,15 @@ class History:
     """What a data dir holds, read back at start-up (rows as dicts, oldest first)."""
 
     last_seq: int = 0
+    last_call_seq: int = 0
+    last_push_id: int = 0
     clock: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     bills: list[dict[str, Any]] = field(default_factory=list)
     pushes: list[dict[str, Any]] = field(default_factory=list)  # each with "attempts": [rows]
+    unsent: list[dict[str, Any]] = field(default_factory=list)  # bills made but never attempted
     apps: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -185,13 +190,17 @@ class Store:
         elif kind == "request":
             conn.execute("INSERT OR REPLACE INTO requests VALUES (?,?,?,?,?,?,?,?)", op[1])
         elif kind == "bill":
-            conn.execute("INSERT OR REPLACE INTO bills VALUES (?,?,?,?,?,?,?)",
+            conn.execute("INSERT OR REPLACE INTO bills VALUES (?,?,?,?,?,?,?,NULL)",
                          op[1] + (json.dumps(op[2], ensure_ascii=False),))
         elif kind == "push":
             row = list(op[1])
-            row[5] = json.dumps(list(row[5]))
+            sessions = row[5]
+            row[5] = json.dumps(list(sessions))
             conn.execute("INSERT OR REPLACE INTO pushes VALUES (?,?,?,?,?,?,?,?,?,?)", row)
             conn.execute("INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?)", op[2])
+            if row[1] == "bill" and op[2][1] == 1:  # these bills have left: not "never sent" any more
+                conn.executemany("UPDATE bills SET push_id = ? WHERE session_id = ? AND push_id IS NULL",
+                                 [(row[0], sid) for sid in sessions])
         elif kind == "app":
             conn.execute("INSERT OR REPLACE INTO apps VALUES (?,?)", (op[1], json.dumps(op[2])))
         elif kind == "clear":
@@ -218,15 +227,22 @@ class Store:
             h.calls = [dict(r) for r in conn.execute(
                 "SELECT * FROM calls WHERE state != 'ended' OR seq > (SELECT COALESCE(MAX(seq), 0) - ? FROM calls) "
                 "ORDER BY seq", (k,))]
+            # every bill message still owed whatever its age; the rest only the newest
+            wanted = ("SELECT id FROM pushes WHERE (kind = 'bill' AND state NOT IN ('delivered', 'given_up')) "
+                      "OR id > (SELECT COALESCE(MAX(id), 0) - ? FROM pushes)")
             attempts: dict[int, list[dict[str, Any]]] = {}
-            for r in conn.execute("SELECT * FROM attempts ORDER BY push_id, n"):
+            for r in conn.execute(f"SELECT * FROM attempts WHERE push_id IN ({wanted}) ORDER BY push_id, n", (k,)):
                 attempts.setdefault(r["push_id"], []).append(dict(r))
             h.pushes = [dict(r, attempts=attempts.get(r["id"], []))
-                        for r in conn.execute("SELECT * FROM pushes ORDER BY id")]
+                        for r in conn.execute(f"SELECT * FROM pushes WHERE id IN ({wanted}) ORDER BY id", (k,))]
+            h.last_push_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM pushes").fetchone()[0]
+            h.last_call_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM calls").fetchone()[0]
+            h.unsent = [dict(r) for r in conn.execute(
+                "SELECT * FROM bills WHERE push_id IS NULL AND url IS NOT NULL ORDER BY seq")]
             h.apps = [json.loads(r["doc"]) for r in conn.execute("SELECT * FROM apps")]
             for r in h.events:
                 r["extra"] = json.loads(r["extra"]) if r["extra"] else None
-            for r in h.bills:
+            for r in h.bills + h.unsent:
                 r["bill"] = json.loads(r["bill"])
             for r in h.pushes:
                 r["session_ids"] = tuple(json.loads(r["session_ids"]))

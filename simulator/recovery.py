@@ -69,8 +69,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
             platform.register_app(AppConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()}))
     platform.clock.resume_at(h.clock)
     journal.resume(h.last_seq)
-    platform.engine.resume_numbering(max((c["seq"] for c in h.calls), default=0))
-    platform.delivery.resume_ids(max((p["id"] for p in h.pushes), default=0))
+    platform.engine.resume_numbering(h.last_call_seq)
+    platform.delivery.resume_ids(h.last_push_id)
 
     journal.requests.extend(RequestEntry(r["seq"], r["at"], r["method"], r["path"], r["status"], r["resultcode"],
                                          r["body"], r["answer"]) for r in h.requests)
@@ -84,11 +84,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
         if call.state != ENDED:
             cut.append(call)
 
-    pushed: set[str] = set()
     for row in h.pushes:
         push = _push(platform, row)
-        if push.kind == "bill":
-            pushed.update(push.session_ids)
         if push.kind == "bill" and push.state not in (DELIVERED, GIVEN_UP):
             platform.delivery.adopt(push)
             out.pushes_owed += 1
@@ -97,9 +94,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
 
     # Bills made but never attempted (waiting to merge, or in their first attempt, at the crash).
     unsent: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
-    for row in h.bills:
-        if row["url"] and row["session_id"] not in pushed:
-            unsent.setdefault((row["app_key"], row["url"], row["end_second"]), []).append(row["bill"])
+    for row in h.unsent:
+        unsent.setdefault((row["app_key"], row["url"], row["end_second"]), []).append(row["bill"])
     now = platform.clock.now()
     for (key, url, _), bills in unsent.items():
         app = _app(platform, key)
