@@ -1,0 +1,43 @@
+"""Operations: the Dockerfile's HEALTHCHECK command works against a served simulator."""
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
+
+
+def _healthcheck() -> list[str]:
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("HEALTHCHECK ")]
+    argv = shlex.split(line.split(" CMD ", 1)[1])
+    assert argv[:2] == ["python", "-c"]
+    return [sys.executable] + argv[1:]
+
+
+def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_the_token():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
+    env.update(VOICESIM_PORT=str(port), VOICESIM_CONTROL_TOKEN="tok")
+    check = _healthcheck()
+    assert subprocess.run(check, env=env, capture_output=True, timeout=10).returncode != 0  # nothing serves yet
+    server = subprocess.Popen([sys.executable, "-m", "simulator", "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while subprocess.run(check, env=env, capture_output=True, timeout=10).returncode != 0:
+            assert time.monotonic() < deadline, "the healthcheck never passed"
+            time.sleep(0.1)
+        wrong = dict(env, VOICESIM_CONTROL_TOKEN="other")
+        failed = subprocess.run(check, env=wrong, capture_output=True, timeout=10, text=True)
+        assert failed.returncode != 0 and "401" in failed.stderr
+    finally:
+        server.terminate()
+        server.wait()
