@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,11 @@ def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeyp
         f"*advance() needs the simulator; skipped against the real platform at http://127.0.0.1:{port}*",
         "*control(POST ports) needs the simulator*",
     ])
+
+
+def test_the_readme_example_passes_as_written(pytester):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    after = readme.split("A complete test, as an SP team writes it", 1)[1]
+    code = after.split("```python\n", 1)[1].split("```", 1)[0]
+    result = _run(pytester, test_readme=code)
+    result.assert_outcomes(passed=2)
