@@ -72,8 +72,16 @@ class Store:
     """Appends journal entries to ``DIR/voicesim.sqlite3`` from a writer thread."""
 
     def __init__(self, data_dir: str, now: Callable[[], float], keep: int = 100_000) -> None:
-        os.makedirs(data_dir, exist_ok=True)
         self.path = os.path.join(data_dir, FILE_NAME)
+        try:
+            os.makedirs(data_dir, exist_ok=True)
+            conn = self._connect()
+            try:
+                conn.executescript(SCHEMA)
+            finally:
+                conn.close()
+        except (OSError, sqlite3.Error) as exc:
+            raise OSError(f"cannot keep the journal in {self.path}: {exc}") from None
         self.now = now  # the simulated clock, saved with every batch so a restart resumes from it
         self.keep = keep
         self.queued = 0  # only the event loop adds ...
@@ -81,8 +89,6 @@ class Store:
         self.error: str | None = None
         self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, check_same_thread=False)
