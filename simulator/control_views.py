@@ -379,7 +379,8 @@ def _dispatch(methods: dict[str, Handler]) -> Handler:
 
 def unknown(request: web.Request) -> web.Response:
     """The answer for a path under ``/_sim/`` that is not part of the control API."""
-    known = ", ".join(sorted(TABLE) + ["/_sim/deliveries"])
+    paths = {r.canonical for r in request.app.router.resources() if r.canonical.startswith(CONTROL_PREFIX)}
+    known = ", ".join(sorted(paths - {CONTROL_PREFIX + "{tail}"}))
     return error(404, f"no control endpoint at {request.path}; the control API has: {known}")
 
 

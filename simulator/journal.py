@@ -7,6 +7,7 @@ and, with a store, one queue put: no encoding and no disk on the event loop.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from .engine.call import ENDED, Call
 
 __all__ = ["Journal", "RequestEntry", "EventEntry", "BillEntry", "result_code", "call_json"]
 
-_CODE_PREFIX = b'{"resultcode": "'
+_CODE_PREFIX = b'{"resultcode":'
 
 
 @dataclass(slots=True)
@@ -82,11 +83,21 @@ def _text(raw: bytes | bytearray | None) -> Any:
 
 
 def result_code(answer: Any) -> str:
-    """The ``resultcode`` of one of our answers, read from its first bytes (no JSON decoding)."""
-    if isinstance(answer, (bytes, bytearray)) and answer[:16] == _CODE_PREFIX:
-        end = answer.find(b'"', 16)
-        if end > 0:
-            return answer[16:end].decode()
+    """The ``resultcode`` of one of our answers: read from its first bytes when it comes first (no JSON
+    decoding on the hot path), else from the parsed JSON; ``none`` when there is none."""
+    if not isinstance(answer, (bytes, bytearray)):
+        return "none"
+    if answer[:14] == _CODE_PREFIX:
+        start = answer.find(b'"', 14) + 1
+        end = answer.find(b'"', start)
+        if 0 < start <= 16 and end > start:
+            return answer[start:end].decode()
+    if b'"resultcode"' in answer:
+        try:
+            code = json.loads(answer).get("resultcode")
+        except (ValueError, AttributeError):
+            return "none"
+        return "none" if code is None else str(code)
     return "none"
 
 

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, at REAL, method TE
 CREATE TABLE IF NOT EXISTS calls (session_id TEXT PRIMARY KEY, seq INTEGER, app_key TEXT, service TEXT,
     caller TEXT, callee TEXT, state TEXT, start REAL, alert REAL, answer REAL, end_at REAL,
     state_code INTEGER, state_desc TEXT, ul_fail_reason INTEGER, user_data TEXT, status_url TEXT,
-    fee_url TEXT);
+    fee_url TEXT, record INTEGER, tts_plays INTEGER, tts_seconds REAL, extra TEXT);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, event TEXT, extra TEXT);
 CREATE TABLE IF NOT EXISTS bills (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, url TEXT, app_key TEXT,
     end_second INTEGER, bill TEXT, push_id INTEGER);
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS attempts (push_id INTEGER, n INTEGER, at REAL, ok INT
 CREATE TABLE IF NOT EXISTS apps (key TEXT PRIMARY KEY, doc TEXT);
 """
 
-_CALL_UPSERT = ("INSERT OR REPLACE INTO calls VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_CALL_UPSERT = "INSERT OR REPLACE INTO calls VALUES (" + ",".join("?" * 21) + ")"
 _STOP = object()
 
 
@@ -62,10 +62,13 @@ class History:
 
 def _call_row(call: Call) -> tuple[Any, ...]:
     ending = call.ending
+    # ``extra`` (other services' data: the forwarding leg, ...) is encoded now, on the loop, because the
+    # engine keeps changing it; verification-code calls have none, so their path encodes nothing.
+    extra = json.dumps(call.extra, ensure_ascii=False, default=str) if call.extra else None
     return (call.session_id, call.seq, call.app.key, call.service_type, call.caller, call.callee, call.state,
             call.start, call.alert, call.answer, call.end, ending.state_code if ending else None,
             ending.desc if ending else None, ending.ul_fail_reason if ending else None, call.user_data,
-            call.status_url, call.fee_url)
+            call.status_url, call.fee_url, int(call.record), call.tts_plays, call.tts_seconds, extra)
 
 
 class Store:

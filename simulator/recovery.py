@@ -6,6 +6,7 @@ are still owed, on their schedule, with the attempts already made counted.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,8 @@ def _call(platform: Platform, row: dict[str, Any]) -> Call:
     call = Call(row["session_id"], row["seq"], _app(platform, row["app_key"]), row["service"], row["caller"],
                 row["callee"], (), row["user_data"], row["status_url"], row["fee_url"], state=row["state"],
                 start=row["start"] or 0.0, alert=row["alert"] or 0.0, answer=row["answer"] or 0.0,
-                end=row["end_at"] or 0.0)
+                end=row["end_at"] or 0.0, record=bool(row["record"]), tts_plays=row["tts_plays"] or 0,
+                tts_seconds=row["tts_seconds"] or 0.0, extra=json.loads(row["extra"]) if row["extra"] else None)
     if row["state_code"] is not None:
         call.ending = Ending(row["state_code"], row["state_desc"] or "", row["ul_fail_reason"] or 0)
     return call

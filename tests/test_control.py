@@ -9,7 +9,7 @@ from simulator import Platform, Settings, create_app
 from simulator.client import SimControl, VoiceClient
 from simulator.clock import Clock, utc_text
 
-from .conftest import START
+from conftest import START
 
 NEW_KEY, NEW_SECRET = "teamAppKey0001", "teamSecret0001"
 
@@ -230,7 +230,7 @@ async def test_unknown_control_path_and_wrong_method(sim):
     status, body, _ = await _raw(sim, "GET", "/_sim/nothing")
     assert status == 404
     assert body["error"].startswith("no control endpoint at /_sim/nothing; the control API has: ")
-    assert "/_sim/calls" in body["error"]
+    assert "/_sim/calls" in body["error"] and "/_sim/deliveries" in body["error"]
     status, body, headers = await _raw(sim, "DELETE", "/_sim/health")
     assert status == 405 and headers["Allow"] == "GET"
     assert body["error"] == "DELETE is not allowed on /_sim/health; use GET"

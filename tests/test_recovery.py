@@ -9,7 +9,7 @@ from simulator.client import SimControl, VoiceClient
 from simulator.clock import Clock
 from simulator.recorder import JOURNAL
 
-from .conftest import START
+from conftest import START
 
 
 class Run:
@@ -115,3 +115,23 @@ async def test_reset_also_empties_the_data_dir(aiohttp_server, tmp_path, receive
     second, _ = await _run(aiohttp_server, tmp_path)
     assert await second.control.calls() == [] and await second.control.requests() == []
     assert (await second.control.health())["recovered"]["callsEnded"] == 0
+
+
+async def test_a_live_callback_keeps_its_forwarding_leg_in_the_bill(aiohttp_server, tmp_path, receiver):
+    first, p1 = await _run(aiohttp_server, tmp_path, display_numbers=("+8675528000002", "+8675528000003"))
+    reply = await first.client.click_to_call(
+        displayNbr="+8675528000002", callerNbr="+8613800000001", displayCalleeNbr="+8675528000003",
+        calleeNbr="+8613900000002", partyTypeRequiredInDisconnect="true",
+        statusUrl=receiver.b64("/status"), feeUrl=receiver.b64("/fee"))
+    sid = reply["sessionId"]
+    await p1.clock.advance(10)  # A and B talk
+    first.crash()
+
+    _, p2 = await _run(aiohttp_server, tmp_path, display_numbers=("+8675528000002", "+8675528000003"))
+    await p2.clock.advance(5)
+    disconnect = receiver.events(session_id=sid)[-1][1]
+    assert disconnect["stateCode"] == 8000 and disconnect["partyType"] == 1
+    bill = receiver.bill(sid)
+    assert bill["serviceType"] == "002" and bill["ulFailReason"] == 516
+    assert (bill["fwdDisplayNum"], bill["fwdDstNum"]) == ("+8675528000003", "+8613900000002")
+    assert bill["fwdAnswerTime"] and bill["callOutAnswerTime"]
