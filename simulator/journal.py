@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +128,8 @@ class Journal:
         self.requests: deque[RequestEntry] = deque(maxlen=keep)
         self.events: deque[EventEntry] = deque(maxlen=keep)
         self.bills: deque[BillEntry] = deque(maxlen=keep)
-        self.calls: dict[str, Call] = {}  # insertion order = start order
+        # start order; an OrderedDict because dropping the oldest of a plain dict is O(n) per drop
+        self.calls: OrderedDict[str, Call] = OrderedDict()
         self.api_answers: dict[tuple[str, int], int] = {}  # (resultcode, HTTP status) -> count
         self.push_outcomes: dict[tuple[str, str], int] = {}  # (kind, outcome) -> count
         self.ended: dict[int, int] = {}  # stateCode -> calls ended with it
@@ -161,7 +162,7 @@ class Journal:
             calls = self.calls
             calls[call.session_id] = call
             if len(calls) > self.keep:
-                del calls[next(iter(calls))]
+                calls.popitem(last=False)
         elif call.state == ENDED and call.ending is not None and event == "disconnect":
             code = call.ending.state_code
             self.ended[code] = self.ended.get(code, 0) + 1

@@ -41,3 +41,13 @@ def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_
     finally:
         server.terminate()
         server.wait()
+
+
+def test_serve_refuses_a_data_dir_it_cannot_use(tmp_path, capsys):
+    from simulator.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["serve", "--data-dir", str(blocker / "data"), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"voicesim: cannot keep the journal in {blocker / 'data' / 'voicesim.sqlite3'}: ")
