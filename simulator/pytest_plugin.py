@@ -21,7 +21,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Awaitable, Callable, NoReturn
 
 import pytest
-import pytest_asyncio
+
+try:
+    from pytest_asyncio import fixture as _async_fixture
+except ImportError:  # installed without pytest-aiohttp: the plugin loads; its fixtures need it when used
+    _async_fixture = pytest.fixture
 
 from .app import create_app
 from .client import SimControl, VoiceClient
@@ -189,7 +193,7 @@ def voice_platform_settings() -> dict[str, Any]:
     return {}
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def sp_receiver(aiohttp_server: Any) -> Receiver:
     """A recording SP endpoint (``/status``, ``/fee``, any path) whose answers tests script.
 
@@ -204,7 +208,7 @@ async def sp_receiver(aiohttp_server: Any) -> Receiver:
     return receiver
 
 
-@pytest_asyncio.fixture
+@_async_fixture
 async def voice_platform(request: pytest.FixtureRequest, aiohttp_server: Any, sp_receiver: Receiver,
                          voice_platform_settings: dict[str, Any]) -> Any:
     """The voice platform for one test: a fresh simulator (manual clock), or the real one in parity mode."""

@@ -174,3 +174,18 @@ def test_the_readme_example_passes_as_written(pytester):
     code = after.split("```python\n", 1)[1].split("```", 1)[0]
     result = _run(pytester, test_readme=code)
     result.assert_outcomes(passed=2)
+
+
+def test_the_fixtures_work_in_pytest_asyncio_strict_mode(pytester):
+    pytester.makeini("[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(test_strict='''
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_marked(voice_platform, sp_receiver):
+    reply = await voice_platform.client.call_verify(**voice_platform.verify_request())
+    assert (await voice_platform.wait_for_event("disconnect", reply["sessionId"]))["stateCode"] == 0
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
