@@ -19,7 +19,7 @@ from .api import fields
 from .api._http import PLATFORM
 from .api.codes import PlatformError
 from .clock import utc_text
-from .config import MAX_PORTS, AppConfig
+from .config import DEMO_DISPLAY_NUMBER, MAX_PORTS, AppConfig
 from .engine.call import ALERTING, ANSWERED, CALLOUT, ENDED
 from .journal import Journal, call_json
 from .metrics import render
@@ -326,9 +326,8 @@ async def apps_register(request: web.Request) -> web.Response:
     quota = doc.get("quota")
     if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 0):
         raise BadInput("quota must be a non-negative integer, or null for unlimited")
-    app = AppConfig(doc["key"], doc["secret"], tuple(numbers) or AppConfig.__dataclass_fields__[
-        "display_numbers"].default, doc.get("statusUrl"), doc.get("feeUrl"), quota,
-        doc.get("spId") or "voicesim_sp")
+    app = AppConfig(doc["key"], doc["secret"], tuple(numbers) or (DEMO_DISPLAY_NUMBER,), doc.get("statusUrl"),
+                    doc.get("feeUrl"), quota, doc.get("spId") or "voicesim_sp")
     platform.register_app(app)
     if journal.store is not None:
         journal.store.app({"key": app.key, "secret": app.secret, "display_numbers": list(app.display_numbers),
