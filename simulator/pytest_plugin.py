@@ -105,6 +105,17 @@ class VoicePlatform:
         """Set the platform's call port capacity (simulator only)."""
         self._sim_only("set_ports()").ports.capacity = capacity
 
+    async def scenario(self, *names: str, yaml: str | None = None) -> dict[str, Any]:
+        """Activate shipped or configured scenarios by name (first match first; none: the default only),
+        or one written inline as ``yaml`` (simulator only). Returns ``/_sim/scenarios``' answer."""
+        self._sim_only("scenario()")
+        assert self.control_api is not None
+        body: dict[str, Any] = {"yaml": yaml} if yaml is not None else {"names": list(names)}
+        reply = await self.control_api.request("POST", "scenarios", body)
+        if reply.status != 200:
+            _fail(f"the simulator refused the scenario: {reply.body}")
+        return reply.body
+
     async def control(self, method: str, path: str, body: dict[str, Any] | None = None, **params: Any) -> Any:
         """Call the control API, e.g. ``control("POST", "scenarios", {...})`` for chaos (simulator only).
 

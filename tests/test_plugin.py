@@ -66,6 +66,14 @@ async def test_a_slow_sp_is_a_failed_push(voice_platform, sp_receiver):
     assert push["attempts"][0]["error"].startswith("timeout")
 
 
+async def test_a_shipped_scenario_at_run_time(voice_platform, sp_receiver):
+    await voice_platform.scenario("busy")
+    reply = await voice_platform.client.call_verify(**voice_platform.verify_request())
+    disconnect = await voice_platform.wait_for_event("disconnect", reply["sessionId"])
+    assert disconnect["stateCode"] == 8102
+    assert (await voice_platform.wait_for_bill(reply["sessionId"]))["callOutUnaswRsn"] == 17
+
+
 @pytest.fixture
 def voice_platform_settings():
     return {"push_timeout": 0.2, "call_ports": 1}
@@ -108,6 +116,11 @@ async def test_clock_helper_skips_there(voice_platform, sp_receiver):
 async def test_chaos_through_the_control_api_skips_there(voice_platform):
     await voice_platform.control("POST", "ports", {"capacity": 0})
     raise AssertionError("not reached")
+
+
+async def test_scenarios_skip_there(voice_platform):
+    await voice_platform.scenario("busy")
+    raise AssertionError("not reached")
 '''
 
 
@@ -119,7 +132,7 @@ def _run(pytester: pytest.Pytester, **files: str) -> pytest.RunResult:
 
 def test_a_user_suite_passes(pytester):
     result = _run(pytester, test_sp_backend=USER_SUITE)
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_a_wrong_event_fails_with_a_readable_message(pytester):
@@ -161,10 +174,11 @@ def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeyp
     finally:
         server.terminate()
         server.wait()
-    result.assert_outcomes(passed=1, skipped=2)
+    result.assert_outcomes(passed=1, skipped=3)
     result.stdout.fnmatch_lines([
         f"*advance() needs the simulator; skipped against the real platform at http://127.0.0.1:{port}*",
         "*control(POST ports) needs the simulator*",
+        "*scenario() needs the simulator*",
     ])
 
 
