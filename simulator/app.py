@@ -31,19 +31,24 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     platform = platform or Platform(settings or Settings(), clock)
     app = web.Application(client_max_size=platform.settings.max_body)
     app[PLATFORM] = platform
-    app.router.add_post(verify.PATH, verify.call_verify)
-    app.router.add_post(notify.PATH, notify.call_notify)
-    app.router.add_post(notify.PATH_V1, notify.call_notify)
-    app.router.add_post(callback.PATH, callback.click_to_call)
-    app.router.add_post(stop.PATH, stop.call_stop)
-    app.router.add_get(record.PATH, record.record_url)
-    app.router.add_get(record.FILE_PATH, record.download)
+    journal = recorder.install(app, platform)
+
+    def route(method: str, path: str, handler: recorder.Handler) -> None:
+        app.router.add_route(method, path, recorder.journaled(handler, journal))
+
+    route("POST", verify.PATH, verify.call_verify)
+    route("POST", notify.PATH, notify.call_notify)
+    route("POST", notify.PATH_V1, notify.call_notify)
+    route("POST", callback.PATH, callback.click_to_call)
+    route("POST", stop.PATH, stop.call_stop)
+    route("GET", record.PATH, record.record_url)
+    route("GET", record.FILE_PATH, record.download)
     for path in PLATFORM_PATHS:
-        app.router.add_route("*", path, _wrong_method)
+        route("*", path, _wrong_method)
     control.routes(app)
     control_media.routes(app)
     scenario_api.routes(app)
-    app.router.add_route("*", "/{tail:.*}", _not_found)
+    route("*", "/{tail:.*}", _not_found)
 
     async def on_startup(_: web.Application) -> None:
         await platform.start()
@@ -53,5 +58,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
-    recorder.install(app, platform)  # after on_startup above: recovery needs delivery started
+    recorder.start_store(app, platform, journal)  # after on_startup above: recovery needs delivery started
     return app

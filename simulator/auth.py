@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import base64
 import calendar
+import heapq
 import hmac
 import re
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,8 +155,8 @@ class Verifier:
         self.window = window
         self.reject_replay = reject_replay
         self.accept_beijing_time = accept_beijing_time
-        self._seen: dict[tuple[str, str], float] = {}
-        self._expiry: deque[tuple[float, tuple[str, str]]] = deque()
+        self._seen: set[tuple[str, str]] = set()
+        self._expiry: list[tuple[float, tuple[str, str]]] = []  # heap of (forget at, nonce)
 
     def verify(self, authorization: str | None, x_aksk: str | None, now: float | None = None) -> str:
         """Return the app key of a correctly signed request, or raise its PlatformError."""
@@ -175,7 +175,7 @@ class Verifier:
         if not hmac.compare_digest(expected, token.digest):
             raise PlatformError(1010010)
         if self.reject_replay:
-            self._remember(token.username, token.nonce, now)
+            self._remember(token.username, token.nonce, stamp, now)
         return token.username
 
     def _fresh(self, stamp: float, now: float) -> bool:
@@ -184,14 +184,14 @@ class Verifier:
         # The official Python sample stamps Beijing local time with a "Z".
         return self.accept_beijing_time and abs(stamp - BEIJING_OFFSET - now) <= self.window
 
-    def _remember(self, key: str, nonce: str, now: float) -> None:
+    def _remember(self, key: str, nonce: str, stamp: float, now: float) -> None:
         expiry = self._expiry
         while expiry and expiry[0][0] < now:
-            self._seen.pop(expiry.popleft()[1], None)
+            self._seen.discard(heapq.heappop(expiry)[1])
         entry = (key, nonce)
         if entry in self._seen:
             raise PlatformError(1010010, detail="Nonce already used")
-        # A stamp is accepted for up to 2 windows plus the Beijing offset: keep the nonce that long.
-        until = now + 2 * self.window + (BEIJING_OFFSET if self.accept_beijing_time else 0)
-        self._seen[entry] = until
-        expiry.append((until, entry))
+        # The same headers stay acceptable until the stamp, read as UTC, leaves the window
+        # (a Beijing-time stamp becomes acceptable again 8 h later): remember the nonce that long.
+        self._seen.add(entry)
+        heapq.heappush(expiry, (stamp + self.window, entry))

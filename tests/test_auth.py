@@ -137,3 +137,25 @@ async def test_replay_allowed_when_configured(make_sim):
 async def test_auth_refusal_carries_no_session_id(sim):
     reply = await post(sim, signed(sim, key="nobodysKey"))
     assert set(reply.body) == {"resultcode", "resultdesc"}
+
+
+def test_nonces_are_forgotten_once_their_stamp_has_left_the_window():
+    v = Verifier({"key": SECRET}, window=300)
+    t = 1_800_000_000.0
+    for i in range(100):
+        h = request_headers("key", SECRET, created=created_now(t))
+        v.verify(h["Authorization"], h["X-AKSK"], now=t)
+    assert len(v._seen) == 100
+    h = request_headers("key", SECRET, created=created_now(t + 400))
+    v.verify(h["Authorization"], h["X-AKSK"], now=t + 400)
+    assert len(v._seen) == 1  # memory stays bounded under sustained load
+
+
+def test_a_beijing_stamped_request_cannot_be_replayed_8_hours_later():
+    v = Verifier({"key": SECRET}, window=300)
+    t = 1_800_000_000.0
+    h = request_headers("key", SECRET, created=created_now(t + 8 * 3600))
+    v.verify(h["Authorization"], h["X-AKSK"], now=t)
+    with pytest.raises(PlatformError) as err:
+        v.verify(h["Authorization"], h["X-AKSK"], now=t + 8 * 3600)
+    assert err.value.code == 1010010

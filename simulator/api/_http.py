@@ -26,8 +26,10 @@ def authenticate(request: web.Request, platform: Platform) -> AppConfig:
 
 async def read_json(request: web.Request, max_body: int) -> dict[str, Any]:
     """The request body as a JSON object, or 1010002 saying what is wrong with it."""
-    if request.content_type not in _JSON_TYPES:
-        raise invalid(f"Content-Type must be application/json, got {request.content_type or 'none'}")
+    # Read the header itself: aiohttp's parsed content_type costs microseconds on the hot path.
+    ctype = request.headers.get("Content-Type", "").partition(";")[0].strip().lower()
+    if ctype not in _JSON_TYPES:
+        raise invalid(f"Content-Type must be application/json, got {ctype or 'none'}")
     try:
         raw = await request.read()  # the app's client_max_size is max_body
     except web.HTTPRequestEntityTooLarge:
