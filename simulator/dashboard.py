@@ -21,7 +21,7 @@ from .delivery.push import Push
 from .engine.call import Call
 from .platform import Platform
 from .stats import Tally, figures
-from .timeline import bill_deliveries, call_pushes, events, outcome, timeline_svg
+from .timeline import bill_deliveries, events, outcome, timeline_svg
 
 STATIC = Path(__file__).parent / "static"
 TALLY = web.AppKey("dashboard_tally", Tally)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Iterable
 
 from .clock import utc_text
 from .delivery.push import DELIVERED, GIVEN_UP, RETRYING, SENDING, Attempt, Push
@@ -58,11 +57,6 @@ def _push_result(push: Push) -> tuple[str, bool | None]:
         return SENDING, None
     last = push.attempts[-1]
     return attempt_result(last), last.ok
-
-
-def call_pushes(session_id: str, pushes: Iterable[Push]) -> list[Push]:
-    """The status and bill pushes that carry ``session_id``, oldest first."""
-    return [p for p in pushes if session_id in p.session_ids]
 
 
 def events(call: Call, pushes: list[Push]) -> list[Event]:
