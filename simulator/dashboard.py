@@ -29,6 +29,8 @@ _STOPPING = web.AppKey("dashboard_stopping", asyncio.Event)
 FEED_INTERVAL = 0.25  # real seconds between looks at the platform: the page's refresh rate
 KEEPALIVE = 15.0  # real seconds of silence after which the feed sends a comment line
 RECENT_CALLS = 200
+RECENT_BILLS = 30
+BILL_LOOKBACK = 20_000  # pushes looked through for the newest bill messages
 
 
 def call_row(call: Call) -> dict[str, Any]:
@@ -57,6 +59,17 @@ def call_detail(platform: Platform, session_id: str) -> dict[str, Any] | None:
             "bills": bill_deliveries(pushes), "timeline": f"/_sim/calls/{session_id}/timeline.svg"}
 
 
+def recent_bills(platform: Platform, limit: int = RECENT_BILLS) -> list[dict[str, Any]]:
+    """The newest bill messages with their attempts, newest first (looking back a bounded way)."""
+    found: list[Push] = []
+    for push in itertools.islice(reversed(platform.delivery.pushes), BILL_LOOKBACK):
+        if push.kind == "bill":
+            found.append(push)
+            if len(found) == limit:
+                break
+    return bill_deliveries(found)
+
+
 def pushes_of(platform: Platform, call: Call) -> list[Push]:
     """The call's pushes, looking back only as far as its start (pushes are kept in creation order)."""
     found = []
@@ -73,6 +86,7 @@ def snapshot(platform: Platform, tally: Tally, selected: str | None = None) -> d
     """Everything the page shows at one moment."""
     doc = figures(platform, tally)
     doc["recent"] = [call_row(c) for c in recent_calls(platform)]
+    doc["billDeliveries"] = recent_bills(platform)
     if selected:
         doc["selected"] = call_detail(platform, selected)
     return doc

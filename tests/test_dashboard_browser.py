@@ -56,6 +56,15 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
         assert await row.get_attribute("data-state") == "ended"
     assert "order-1001" in await page.locator(f'tr[data-session-id="{first["sessionId"]}"]').inner_text()
 
+    # The bill panel shows the refused message and when it will be pushed again.
+    newest = page.locator("#deliveries tbody tr").first
+    await newest.wait_for(timeout=WAIT_MS)
+    push_id = await newest.get_attribute("data-push-id")
+    message = page.locator(f'#deliveries tr[data-push-id="{push_id}"]')
+    assert await message.get_attribute("data-bill-state") == "retrying"
+    assert (await message.inner_text()).split() == [f"#{push_id}", "2", "retrying", "00:00:20", "HTTP", "500",
+                                                    "01:00:20"]
+
     # A call made while the page is open appears without a reload, and moves on as the clock does.
     third = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613700000002", userData="order-1003"))
     live_row = page.locator(f'tr[data-session-id="{third["sessionId"]}"]')
@@ -98,6 +107,8 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
         "document.querySelector('#bills > li').dataset.billState === 'delivered'", timeout=WAIT_MS)
     attempts = await page.locator("#bills > li li").all_inner_texts()
     assert [a.split()[-1] for a in attempts] == ["500", "200"]
+    assert (await message.inner_text()).split() == [f"#{push_id}", "2", "delivered", "00:00:20", "HTTP", "500",
+                                                    "\u00b7", "01:00:20", "200"]
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "dashboard.png"

@@ -51,6 +51,7 @@ function render(s) {
   for (const [name, value] of Object.entries(figures)) $(`[data-figure="${name}"]`).textContent = value;
   renderGauge(s.ports);
   renderCalls(s.recent);
+  renderBills(s.billDeliveries);
   if (selected) renderDetail(s.selected);
 }
 
@@ -82,6 +83,19 @@ function renderCalls(calls) {
   });
   body.replaceChildren(...rows);
   $("#no-calls").hidden = calls.length > 0;
+}
+
+function renderBills(bills) {
+  const rows = bills.map((b) => el("tr", { "data-push-id": b.id, "data-bill-state": b.state },
+    el("td", {}, `#${b.id}`),
+    el("td", {}, b.bills),
+    el("td", {}, el("span", { class: b.state === "delivered" ? "ok" : b.state === "sending" ? "none" : "bad" },
+      b.state.replace("_", " "))),
+    el("td", {}, ...b.attempts.flatMap((a, i) => [...(i ? [" · "] : []), el("span", { class: "attempt" },
+      `${a.at.slice(11)} `, el("span", { class: a.ok ? "ok" : "bad" }, a.result))])),
+    el("td", {}, b.nextAttempt ? b.nextAttempt.slice(11) : "")));
+  $("#deliveries tbody").replaceChildren(...rows);
+  $("#no-bills").hidden = bills.length > 0;
 }
 
 function renderDetail(d) {
