@@ -30,7 +30,9 @@ from .demo_receiver import SpReceiver
 from .demo_traffic import CALLING_CODES, MIXES, Traffic
 from .engine.call import SERVICE_VERIFY
 from .engine.scripts import code_playback
+from .journal import Journal
 from .platform import Platform
+from .recorder import JOURNAL
 from .stats import Tally, figures
 
 EVENT_TYPES = ("callout", "alerting", "answer", "disconnect")
@@ -83,6 +85,8 @@ class Demo:
         self.settings = Settings(host=options.host, port=options.port, speed=options.speed,
                                  call_ports=options.call_ports)
         self.platform = Platform(self.settings)
+        self.http = create_app(platform=self.platform)
+        self.journal: Journal = self.http[JOURNAL]
         self.app = self.platform.apps[self.settings.app_key]
         self.receiver = SpReceiver(options.sp_error_rate, None if options.seed is None else options.seed + 1)
         self.tally = Tally.attach(self.platform)
@@ -106,7 +110,7 @@ class Demo:
     async def run(self) -> DemoResult:
         """Serve, play the traffic with the live view, wait for the calls to finish, print the summary."""
         await self.receiver.start()
-        runner = web.AppRunner(create_app(platform=self.platform), access_log=None)
+        runner = web.AppRunner(self.http, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, self.options.host, self.options.port).start()
         host, port = runner.addresses[0][:2]
@@ -199,7 +203,7 @@ class Demo:
 
     # -- drawing -------------------------------------------------------------------------
     def _view(self) -> Group:
-        f = figures(self.platform, self.tally)
+        f = figures(self.platform, self.tally, self.journal)
         calls, deliveries, ports = (Table(box=None, title=title, title_justify="left", title_style="bold",
                                           show_header=False, expand=True)
                                     for title in ("calls", "delivered to the SP", "platform"))
@@ -224,8 +228,8 @@ class Demo:
 
     def summary(self) -> dict[str, Any]:
         """The run's counts as the platform saw them."""
-        f = figures(self.platform, self.tally)
-        endings = Counter(f"{c.ending.state_code} {c.ending.desc}" for c in self.platform.engine.ended
+        f = figures(self.platform, self.tally, self.journal)
+        endings = Counter(f"{c.ending.state_code} {c.ending.desc}" for c in self.journal.calls.values()
                           if c.ending is not None)
         return {"placed": self.placed, "refused": dict(self.refused), "endings": dict(endings.most_common()),
                 "events": {t: self.tally.events_ok[t] for t in EVENT_TYPES},

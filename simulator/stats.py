@@ -6,6 +6,7 @@ from typing import Any
 
 from .clock import utc_text
 from .delivery.push import RETRYING, Attempt, Push
+from .journal import Journal
 from .platform import Platform
 
 
@@ -38,7 +39,7 @@ class Tally:
         return tally
 
 
-def figures(platform: Platform, tally: Tally) -> dict[str, Any]:
+def figures(platform: Platform, tally: Tally, journal: Journal) -> dict[str, Any]:
     """Calls per state, deliveries, retries pending and ports: the numbers both live views show."""
     engine, delivery, ports, clock = platform.engine, platform.delivery, platform.ports, platform.clock
     states = engine.counts()
@@ -46,8 +47,8 @@ def figures(platform: Platform, tally: Tally) -> dict[str, Any]:
     return {
         "clock": {"mode": clock.mode, "speed": None if clock.manual else clock.speed, "now": utc_text(now),
                   "nowEpoch": round(now, 3)},
-        "calls": {"started": engine.started, "live": len(engine.live), **states,
-                  "ended": engine.started - len(engine.live)},
+        "calls": {"started": journal.started, "live": len(engine.live), **states,
+                  "ended": sum(journal.ended.values())},
         "events": {"delivered": sum(tally.events_ok.values()), "failed": sum(tally.events_failed.values()),
                    "byType": dict(tally.events_ok)},
         "bills": {"delivered": tally.bills_ok, "messages": tally.bill_messages_ok,

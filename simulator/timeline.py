@@ -59,19 +59,24 @@ def _push_result(push: Push) -> tuple[str, bool | None]:
     return attempt_result(last), last.ok
 
 
-def events(call: Call, pushes: list[Push]) -> list[Event]:
+def happened(call: Call) -> list[tuple[str, float]]:
+    """The call's status events as its own times tell them (without a journal to ask)."""
+    reached = [("callout", call.start), ("alerting", call.alert), ("answer", call.answer), ("disconnect", call.end)]
+    return [(name, at) for name, at in reached if at]
+
+
+def events(call: Call, pushes: list[Push], seen: list[tuple[str, float]] | None = None) -> list[Event]:
     """The call's status events in order, each with the result of its push.
 
-    Events come from the call's own times; a push whose event the call has no time for
-    (``collectInfo``, a duplicate) is listed at the time it was made.
+    ``seen``: the events as the journal recorded them, (eventType, time); without it they
+    come from the call's own times. A push with no event left to match (a duplicate)
+    is listed at the time it was made.
     """
-    reached = [("callout", call.start), ("alerting", call.alert), ("answer", call.answer), ("disconnect", call.end)]
+    reached = happened(call) if seen is None else seen
     status = [p for p in pushes if p.kind == "status"]
     out: list[Event] = []
     used: set[int] = set()
     for name, at in reached:
-        if not at:
-            continue
         push = next((p for p in status if p.event == name and p.id not in used), None)
         if push is None:
             out.append(Event(name, at, "no statusUrl" if not (call.status_url or call.app.status_url) else "not pushed",
@@ -103,7 +108,7 @@ def outcome(call: Call) -> str:
     return f"{call.ending.state_code} {call.ending.desc}"
 
 
-def arrows(call: Call, pushes: list[Push]) -> list[Arrow]:
+def arrows(call: Call, pushes: list[Push], seen: list[tuple[str, float]] | None = None) -> list[Arrow]:
     """Every message of the call's lifecycle, in time order."""
     service = SERVICES.get(call.service_type, call.service_type)
     out = [Arrow(call.start, SP, PLATFORM, f"request ({service})", True),
@@ -115,7 +120,7 @@ def arrows(call: Call, pushes: list[Push]) -> list[Arrow]:
         out.append(Arrow(call.answer, USER, PLATFORM, "answered"))
     if call.ending is not None:
         out.append(Arrow(call.end, PLATFORM, USER, f"hang up: {call.ending.state_code} {call.ending.desc}"))
-    for e in events(call, pushes):
+    for e in events(call, pushes, seen):
         if e.ok is not None or e.result == SENDING:
             out.append(Arrow(e.at, PLATFORM, STATUS_URL, f"{e.event} \u2192 {e.result}", e.ok))
     for p in pushes:
@@ -149,9 +154,9 @@ def _lane_x(lane: str) -> int:
     return _LEFT + LANES.index(lane) * _LANE_W + _LANE_W // 2
 
 
-def timeline_svg(call: Call, pushes: list[Push]) -> str:
-    """The call's lifecycle as a standalone SVG sequence diagram."""
-    rows = arrows(call, pushes)
+def timeline_svg(call: Call, pushes: list[Push], seen: list[tuple[str, float]] | None = None) -> str:
+    """The call's lifecycle as a standalone SVG sequence diagram (``seen``: as in ``events``)."""
+    rows = arrows(call, pushes, seen)
     width = _LEFT + len(LANES) * _LANE_W + 20
     height = _TOP + len(rows) * _ROW_H + _BOTTOM
     parts = [

@@ -4,8 +4,8 @@
 // The control API the buttons use.
 const API = {
   feed: "/_sim/ui/feed",
-  ports: "/_sim/ui/ports",
-  clock: "/_sim/ui/clock",
+  ports: "/_sim/ports",
+  clock: "/_sim/clock",
   scenarios: "/_sim/scenarios",
 };
 
@@ -135,6 +135,8 @@ function select(sessionId) {
 
 async function send(url, body) {
   const message = $("#control-message");
+  message.textContent = "sending…";
+  message.className = "";
   try {
     const resp = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body) });
