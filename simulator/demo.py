@@ -2,7 +2,9 @@
 
 Calls arrive on the simulator's clock (a seeded Poisson process at ``--rate`` a simulated
 second, for ``--duration`` simulated seconds), so ``--speed`` fast-forwards the whole
-run; the terminal view refreshes in real time. When the run ends the demo waits for
+run; each is a signed verification-code request over HTTP, and the active scenarios
+(``--scenario``, the shipped ``mixed`` by default) decide how it ends. The terminal
+view refreshes in real time. When the run ends the demo waits for
 the calls in progress to finish and their bills to leave, then prints a summary in
 which the platform's counts stand next to what the SP receiver recorded.
 """
@@ -12,6 +14,7 @@ import argparse
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -22,20 +25,20 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from .api.codes import PlatformError
 from .app import create_app
+from .client import VoiceClient, b64
 from .config import Settings
 from .delivery.push import SENDING
 from .demo_receiver import SpReceiver
-from .demo_traffic import CALLING_CODES, MIXES, Traffic
-from .engine.call import SERVICE_VERIFY
-from .engine.scripts import code_playback
+from .demo_traffic import CALLING_CODES, DemoCall, Traffic
 from .journal import Journal
 from .platform import Platform
 from .recorder import JOURNAL
 from .stats import Tally, figures
 
 EVENT_TYPES = ("callout", "alerting", "answer", "disconnect")
+# The scenario a demo plays unless told otherwise: a weighted mix of the shipped scenarios' outcomes.
+MIXED = Path(__file__).parent / "demo_mixed.yaml"
 
 
 @dataclass(slots=True)
@@ -45,7 +48,7 @@ class DemoOptions:
     rate: float = 2.0  # calls per simulated second
     duration: float = 60.0  # simulated seconds of traffic
     locale: str = "zh_CN"
-    scenarios: tuple[str, ...] = ("mixed",)
+    scenarios: tuple[str, ...] = ()  # shipped names or files; none: the demo's own mix (MIXED)
     seed: int | None = None
     speed: float = 1.0
     host: str = "127.0.0.1"
@@ -81,10 +84,11 @@ class Demo:
         options.check()
         self.options = options
         self.console = console
-        self.traffic = Traffic(options.locale, list(options.scenarios), options.seed)
+        self.traffic = Traffic(options.locale, options.seed)
         self.settings = Settings(host=options.host, port=options.port, speed=options.speed,
-                                 call_ports=options.call_ports)
-        self.platform = Platform(self.settings)
+                                 call_ports=options.call_ports, scenarios=options.scenarios or (str(MIXED),),
+                                 seed=options.seed)
+        self.platform = Platform(self.settings)  # a bad scenario raises ScenarioError, a ValueError
         self.http = create_app(platform=self.platform)
         self.journal: Journal = self.http[JOURNAL]
         self.app = self.platform.apps[self.settings.app_key]
@@ -92,6 +96,8 @@ class Demo:
         self.tally = Tally.attach(self.platform)
         self.placed = 0
         self.refused: Counter[str] = Counter()
+        self.in_flight = 0
+        self.client: VoiceClient | None = None
         self.phase = "calling"
         self.started_at = 0.0
         self._next_at = 0.0
@@ -101,10 +107,6 @@ class Demo:
                                   TextColumn("{task.completed:>6.0f}/{task.total:.0f} s simulated"),
                                   console=console, expand=True)
         self._task: TaskID = self._progress.add_task("placing calls", total=options.duration)
-        pre = self.platform.media.approved("pretone.wav")
-        s = self.settings
-        self._plays, self._speech = code_playback(6, 3, s.digit_seconds, s.code_gap, s.loop_plays)
-        self._talk = round(pre.duration + self._speech, 3)
 
     # -- the run ---------------------------------------------------------------------
     async def run(self) -> DemoResult:
@@ -115,6 +117,7 @@ class Demo:
         await web.TCPSite(runner, self.options.host, self.options.port).start()
         host, port = runner.addresses[0][:2]
         base_url = f"http://{host}:{port}"
+        self.client = VoiceClient(base_url, self.settings.app_key, self.settings.app_secret)
         try:
             self._intro(base_url)
             self._done = asyncio.get_running_loop().create_future()
@@ -136,13 +139,15 @@ class Demo:
                 await asyncio.Event().wait()
             return DemoResult(summary, self.receiver, base_url, lines)
         finally:
+            await self.client.close()
             await runner.cleanup()
             await self.receiver.close()
 
     def _intro(self, base_url: str) -> None:
         o = self.options
+        scenarios = ", ".join(o.scenarios) or "mixed"
         self.console.print(f"[bold]voicesim demo[/]: {o.rate:g} calls/s for {o.duration:g} s (simulated) at "
-                           f"x{o.speed:g}, locale {o.locale}, scenario {', '.join(o.scenarios)}, seed {o.seed}")
+                           f"x{o.speed:g}, locale {o.locale}, scenario {scenarios}, seed {o.seed}")
         self.console.print(f"  simulator {base_url}   dashboard {base_url}/_sim/ui   SP receiver "
                            f"{self.receiver.base_url}")
 
@@ -163,19 +168,25 @@ class Demo:
         self.phase = "finishing calls"
 
     def place(self) -> None:
-        """Place the next call of the traffic, as an SP's verification-code request would."""
-        spec = self.traffic.call()
-        script = self.traffic.script(spec.outcome, self._talk)
+        """Send the next call of the traffic as an SP's verification-code request."""
+        self.in_flight += 1
+        self.platform.clock.spawn(self._request(self.traffic.call()))
+
+    async def _request(self, spec: DemoCall) -> None:
+        assert self.client is not None
         try:
-            call = self.platform.engine.start_call(
-                self.app, SERVICE_VERIFY, self.settings.display_numbers[0], spec.callee, script,
-                user_data=spec.user_data, status_url=self.receiver.status_url, fee_url=self.receiver.fee_url)
-        except PlatformError as exc:
-            self.refused[f"{exc.code} {exc.description}"] += 1
-            return
-        self.placed += 1
-        if spec.outcome == "answered":
-            call.tts_plays, call.tts_seconds = self._plays, self._speech
+            reply = await self.client.call_verify(
+                displayNbr=self.settings.display_numbers[0], calleeNbr=spec.callee, languageType=2,
+                preTone="pretone.wav", verifyCode=spec.code, statusUrl=b64(self.receiver.status_url),
+                feeUrl=b64(self.receiver.fee_url), userData=spec.user_data)
+            if reply.get("resultcode") == "0":
+                self.placed += 1
+            else:
+                self.refused[f"{reply.get('resultcode')} {reply.get('resultdesc')}"] += 1
+        except OSError as exc:  # aiohttp's connection errors are OSErrors too
+            self.refused[f"no answer: {exc}"] += 1
+        finally:
+            self.in_flight -= 1
 
     def _tick(self, _: Any) -> None:
         clock = self.platform.clock
@@ -194,7 +205,7 @@ class Demo:
     def _drained(self) -> bool:
         """No call live, no bill waiting to be merged, no push on the wire."""
         p = self.platform
-        if p.engine.live:
+        if p.engine.live or self.in_flight:
             return False
         last_end = max((c.end for c in p.engine.ended), default=0.0)
         if p.clock.now() < last_end + p.settings.bill_merge_delay + 0.5:
@@ -281,8 +292,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--locale", default=d.locale, choices=sorted(CALLING_CODES), metavar="LOCALE",
                    help=f"faker locale of the callee numbers and userData (default {d.locale}; "
                         f"one of {', '.join(sorted(CALLING_CODES))})")
-    p.add_argument("--scenario", dest="scenarios", action="append", choices=list(MIXES), metavar="NAME",
-                   help=f"outcome mix, repeatable (default mixed; one of {', '.join(MIXES)})")
+    p.add_argument("--scenario", dest="scenarios", action="append", metavar="NAME_OR_FILE",
+                   help="scenario deciding how calls end: a shipped name (see `voicesim scenarios`) or a "
+                        "YAML file; repeat for more, the first that matches a call wins (default: the demo's "
+                        "own mix of answered, short, unanswered, busy, rejected and unreachable calls)")
     p.add_argument("--seed", type=int, default=None, help="seed for the traffic: same seed, same calls")
     p.add_argument("--speed", type=float, default=d.speed, help="simulated seconds per real second (default 1)")
     p.add_argument("--host", default=d.host, help=f"address of the simulator (default {d.host})")
@@ -298,7 +311,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def command(args: argparse.Namespace, console: Console | None = None) -> int:
     """Run ``voicesim demo``; 2 for bad options."""
     options = DemoOptions(rate=args.rate, duration=args.duration, locale=args.locale,
-                          scenarios=tuple(args.scenarios or ("mixed",)), seed=args.seed, speed=args.speed,
+                          scenarios=tuple(args.scenarios or ()), seed=args.seed, speed=args.speed,
                           host=args.host, port=args.port, call_ports=args.call_ports,
                           sp_error_rate=args.sp_error_rate, keep_serving=args.keep_serving)
     console = console or Console()

@@ -101,6 +101,22 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
         timeout=WAIT_MS)
     assert sim.platform.engine.find(third["sessionId"]).state == "answered"
 
+    # Switching scenario from the page: the next call over the API finds the callee busy.
+    await page.wait_for_selector("#scenario-form:not([hidden])", timeout=WAIT_MS)
+    await page.select_option("#scenario", "busy")
+    await page.click("#scenario-form button")
+    await page.wait_for_function("document.querySelector('#control-message').textContent === 'done'",
+                                 timeout=WAIT_MS)
+    assert [s.scenario.name for s in sim.platform.scenarios.active] == ["busy"]
+    busy = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613600000003"))
+    await sim.advance(5)
+    busy_row = page.locator(f'tr[data-session-id="{busy["sessionId"]}"]')
+    await busy_row.wait_for(timeout=WAIT_MS)
+    await page.wait_for_function(
+        f"document.querySelector('tr[data-session-id=\"{busy['sessionId']}\"]').dataset.state === 'ended'",
+        timeout=WAIT_MS)
+    assert "8102 The callee is busy." in await busy_row.inner_text()
+
     # The bill's re-push, one simulated hour on, is accepted; the selected call's panel follows.
     await sim.advance(3600)
     await page.wait_for_function(

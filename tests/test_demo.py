@@ -63,7 +63,7 @@ async def test_same_seed_same_calls_at_any_speed():
 
 @pytest.mark.parametrize("locale", sorted(CALLING_CODES))
 def test_callees_are_global_numbers_of_the_locale_the_platform_accepts(locale):
-    traffic = Traffic(locale, ["mixed"], seed=3)
+    traffic = Traffic(locale, seed=3)
     for _ in range(25):
         call = traffic.call()
         assert call.callee.startswith("+" + CALLING_CODES[locale])
@@ -74,11 +74,13 @@ def test_callees_are_global_numbers_of_the_locale_the_platform_accepts(locale):
         assert 1 <= len(call.user_data) <= 256 and call.code.isdigit()
 
 
-def test_a_named_scenario_gives_only_its_outcome():
-    traffic = Traffic("en_US", ["busy"], seed=1)
-    assert {traffic.call().outcome for _ in range(20)} == {"busy"}
-    script = traffic.script("busy", 10.0)
-    assert [step.kind for step in script] == ["end"] and script[0].arg.state_code == 8102
+async def test_a_shipped_scenario_decides_how_the_calls_end():
+    options = DemoOptions(rate=3, duration=10, seed=8, speed=200, port=0, scenarios=("busy",))
+    result = await Demo(options, Console(file=io.StringIO())).run()
+    s, sp = result.summary, result.receiver
+    assert s["placed"] > 10 and s["endings"] == {"8102 The callee is busy.": s["placed"]}
+    assert sp.events["alerting"] == sp.events["answer"] == 0  # busy fails before the phone rings
+    assert sp.events["disconnect"] == sp.bills == s["placed"]
 
 
 def test_bad_options_are_refused_with_a_message(capsys):
@@ -87,6 +89,8 @@ def test_bad_options_are_refused_with_a_message(capsys):
     with pytest.raises(SystemExit):
         main(["demo", "--locale", "xx_XX"])
     assert "invalid choice: 'xx_XX'" in capsys.readouterr().err
+    assert main(["demo", "--scenario", "no-such-scenario", "--port", "0"]) == 2
+    assert "no-such-scenario" in capsys.readouterr().out
 
 
 def test_the_command_runs_end_to_end():
