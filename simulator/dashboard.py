@@ -31,6 +31,7 @@ _STOPPING = web.AppKey("dashboard_stopping", asyncio.Event)
 FEED_INTERVAL = 0.25  # real seconds between looks at the platform: the page's refresh rate
 KEEPALIVE = 15.0  # real seconds of silence after which the feed sends a comment line
 RECENT_CALLS = 200
+RESET_PATH = "/_sim/reset"
 RECENT_BILLS = 30
 BILL_LOOKBACK = 20_000  # pushes looked through for the newest bill messages
 
@@ -168,6 +169,12 @@ def routes(app: web.Application) -> None:
         stopping.set()  # open feeds end now rather than hold the server's shutdown
 
     app.on_shutdown.append(on_shutdown)
+
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        if request.path == RESET_PATH and request.method == "POST" and response.status == 200:
+            app[TALLY].clear()  # the journal starts afresh: so do the totals the page shows
+
+    app.on_response_prepare.append(on_prepare)
     app.router.add_get("/_sim/ui", page)
     app.router.add_get("/_sim/ui/", page)
     app.router.add_get("/_sim/ui/feed", feed)

@@ -18,6 +18,12 @@ class Tally:
     def __init__(self) -> None:
         self.events_ok: Counter[str] = Counter()  # status events the SP accepted, by eventType
         self.events_failed: Counter[str] = Counter()
+        self.clear()
+
+    def clear(self) -> None:
+        """Start counting from zero (the control API's reset)."""
+        self.events_ok = Counter()
+        self.events_failed = Counter()
         self.bills_ok = 0  # bills (not messages) the SP accepted
         self.bill_messages_ok = 0
         self.bill_attempts_failed = 0

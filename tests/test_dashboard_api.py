@@ -90,3 +90,16 @@ async def test_timeline_svg_draws_the_call_its_pushes_and_a_refused_bill(sim, re
     # Arrows to the SP's endpoints are coloured by what the SP answered.
     fee_lines = [line for line in root.iter(SVG + "line") if line.get("stroke") == "#cf222e"]
     assert len(fee_lines) == 1
+
+
+async def test_reset_empties_the_page_and_its_totals(sim, receiver):
+    await sim.client.call_verify(**sim.verify_body())
+    await sim.advance(60)
+    async with aiohttp.ClientSession() as session:
+        [before] = await _snapshots(session, f"{sim.base_url}/_sim/ui/feed", 1)
+        async with session.post(f"{sim.base_url}/_sim/reset") as resp:
+            assert resp.status == 200
+        [after] = await _snapshots(session, f"{sim.base_url}/_sim/ui/feed", 1)
+    assert (before["events"]["delivered"], before["bills"]["delivered"], len(before["recent"])) == (4, 1, 1)
+    assert (after["events"]["delivered"], after["bills"]["delivered"], after["recent"]) == (0, 0, [])
+    assert after["calls"]["ended"] == 0 and after["billDeliveries"] == []
