@@ -3,10 +3,10 @@
 Calls arrive on the simulator's clock (a seeded Poisson process at ``--rate`` a simulated
 second, for ``--duration`` simulated seconds), so ``--speed`` fast-forwards the whole
 run; each is a signed verification-code request over HTTP, and the active scenarios
-(``--scenario``, the shipped ``mixed`` by default) decide how it ends. The terminal
-view refreshes in real time. When the run ends the demo waits for
-the calls in progress to finish and their bills to leave, then prints a summary in
-which the platform's counts stand next to what the SP receiver recorded.
+(``--scenario``; by default the demo's own mix) decide how it ends. The terminal view
+refreshes in real time. When the run ends the demo waits for the calls in progress to
+finish and their bills to leave, then prints a summary in which the platform's counts
+stand next to what the SP receiver recorded.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from rich import box
 from rich.console import Console, Group
@@ -27,7 +28,7 @@ from rich.table import Table
 
 from .app import create_app
 from .client import VoiceClient, b64
-from .config import Settings
+from .config import MAX_PORTS, Settings
 from .delivery.push import SENDING
 from .demo_receiver import SpReceiver
 from .demo_traffic import CALLING_CODES, DemoCall, Traffic
@@ -65,6 +66,8 @@ class DemoOptions:
             raise ValueError("--rate, --duration and --speed must be positive")
         if not 0 <= self.sp_error_rate <= 1:
             raise ValueError("--sp-error-rate must be between 0 and 1")
+        if not 0 <= self.call_ports <= MAX_PORTS:
+            raise ValueError(f"--call-ports must be 0-{MAX_PORTS}")
 
 
 @dataclass(slots=True)
@@ -91,14 +94,13 @@ class Demo:
         self.platform = Platform(self.settings)  # a bad scenario raises ScenarioError, a ValueError
         self.http = create_app(platform=self.platform)
         self.journal: Journal = self.http[JOURNAL]
-        self.app = self.platform.apps[self.settings.app_key]
         self.receiver = SpReceiver(options.sp_error_rate, None if options.seed is None else options.seed + 1)
         self.tally = Tally.attach(self.platform)
         self.placed = 0
         self.refused: Counter[str] = Counter()
         self.in_flight = 0
         self.client: VoiceClient | None = None
-        self.phase = "calling"
+        self.phase = "placing calls"
         self.started_at = 0.0
         self._next_at = 0.0
         self._done: asyncio.Future[None] | None = None
@@ -183,8 +185,8 @@ class Demo:
                 self.placed += 1
             else:
                 self.refused[f"{reply.get('resultcode')} {reply.get('resultdesc')}"] += 1
-        except OSError as exc:  # aiohttp's connection errors are OSErrors too
-            self.refused[f"no answer: {exc}"] += 1
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+            self.refused[f"no answer: {type(exc).__name__}"] += 1
         finally:
             self.in_flight -= 1
 
@@ -195,7 +197,7 @@ class Demo:
         if self._live is not None:
             self._live.update(self._view(), refresh=True)
         late = clock.now() - self.started_at - self.options.duration
-        if self.phase != "calling" and (self._drained() or late > self.options.drain_limit):
+        if self.phase != "placing calls" and (self._drained() or late > self.options.drain_limit):
             assert self._done is not None
             if not self._done.done():
                 self._done.set_result(None)
