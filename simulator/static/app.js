@@ -75,7 +75,7 @@ function renderCalls(calls) {
       el("td", {}, call.start.slice(11)),
       el("td", {}, call.callee),
       el("td", {}, el("span", { class: `state ${call.state}${failed ? " failed" : ""}` }, call.state)),
-      el("td", {}, call.outcome),
+      el("td", {}, call.stateCode === null ? "" : call.outcome),
       el("td", {}, call.userData ?? ""));
     if (call.sessionId === selected) tr.classList.add("selected");
     tr.addEventListener("click", () => select(call.sessionId));
