@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, control_media, control_views, recorder, scenario_api
+from . import control, control_media, control_views, dashboard, recorder, scenario_api
 from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     control.routes(app)
     control_media.routes(app)
     scenario_api.routes(app)
+    dashboard.routes(app)
     route("*", "/{tail:.*}", _not_found)
 
     async def on_startup(_: web.Application) -> None:

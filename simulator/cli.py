@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__, config, scenario_commands
+from . import __version__, config, demo, scenario_commands
 from .auth import request_headers
 from .client import VoiceClient, b64
 
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--fee-url", help="where bills go (sent Base64-encoded)")
     verify.add_argument("--user-data", help="echoed in every push of the call")
     scenario_commands.add_parsers(sub)
+    demo.add_parser(sub)
     return parser
 
 
@@ -147,5 +148,6 @@ def _verify(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
-    commands = {"serve": _serve, "sign": _sign, "verify": _verify, **scenario_commands.COMMANDS}
+    commands = {"serve": _serve, "sign": _sign, "verify": _verify, "demo": demo.command,
+                **scenario_commands.COMMANDS}
     return commands[args.command](args)

@@ -1,0 +1,182 @@
+"""The live dashboard at ``/_sim/ui``: a page shipped in the package and its Server-Sent Events feed.
+
+The feed only reads: the journal (calls, their events) and the platform's live state
+(pushes, ports, the clock). The page's controls use the control API (``/_sim/ports``,
+``/_sim/clock``, ``/_sim/scenarios``). ``GET /_sim/calls/{sessionId}/timeline.svg``
+draws one call for sharing.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .api._http import PLATFORM
+from .clock import utc_text
+from .delivery.push import Push
+from .engine.call import Call
+from .journal import Journal
+from .platform import Platform
+from .recorder import JOURNAL
+from .stats import Tally, figures
+from .timeline import bill_deliveries, events, outcome, timeline_svg
+
+STATIC = Path(__file__).parent / "static"
+TALLY = web.AppKey("dashboard_tally", Tally)
+_STOPPING = web.AppKey("dashboard_stopping", asyncio.Event)
+FEED_INTERVAL = 0.25  # real seconds between looks at the platform: the page's refresh rate
+KEEPALIVE = 15.0  # real seconds of silence after which the feed sends a comment line
+RECENT_CALLS = 200
+RESET_PATH = "/_sim/reset"
+RECENT_BILLS = 30
+BILL_LOOKBACK = 20_000  # pushes looked through for the newest bill messages
+
+
+def call_row(call: Call) -> dict[str, Any]:
+    """A call as the dashboard's list shows it."""
+    return {"sessionId": call.session_id, "state": call.state, "callee": call.callee, "caller": call.caller,
+            "start": utc_text(call.start), "startEpoch": round(call.start, 3), "outcome": outcome(call),
+            "stateCode": call.ending.state_code if call.ending else None, "userData": call.user_data}
+
+
+def recent_calls(journal: Journal, limit: int = RECENT_CALLS) -> list[Call]:
+    """The newest ``limit`` calls in the journal, live or ended, newest first."""
+    return list(itertools.islice(reversed(journal.calls.values()), limit))
+
+
+def find(platform: Platform, journal: Journal, session_id: str) -> Call | None:
+    """A call the journal or the engine still knows."""
+    return journal.calls.get(session_id) or platform.engine.find(session_id)
+
+
+def seen(journal: Journal, call: Call) -> list[tuple[str, float]]:
+    """The call's events as the journal recorded them, looking back only as far as its start."""
+    found = []
+    for entry in reversed(journal.events):
+        if entry.at < call.start:
+            break
+        if entry.session_id == call.session_id:
+            found.append((entry.event, entry.at))
+    found.reverse()
+    return found
+
+
+def call_detail(platform: Platform, journal: Journal, session_id: str) -> dict[str, Any] | None:
+    """The selected call: its row, its events with push results, its bill deliveries."""
+    call = find(platform, journal, session_id)
+    if call is None:
+        return None
+    pushes = pushes_of(platform, call)
+    return {"call": call_row(call), "events": [e.to_json() for e in events(call, pushes, seen(journal, call))],
+            "bills": bill_deliveries(pushes), "timeline": f"/_sim/calls/{session_id}/timeline.svg"}
+
+
+def recent_bills(platform: Platform, limit: int = RECENT_BILLS) -> list[dict[str, Any]]:
+    """The newest bill messages with their attempts, newest first (looking back a bounded way)."""
+    found: list[Push] = []
+    for push in itertools.islice(reversed(platform.delivery.pushes), BILL_LOOKBACK):
+        if push.kind == "bill":
+            found.append(push)
+            if len(found) == limit:
+                break
+    return bill_deliveries(found)
+
+
+def pushes_of(platform: Platform, call: Call) -> list[Push]:
+    """The call's pushes, looking back only as far as its start (pushes are kept in creation order)."""
+    found = []
+    for push in reversed(platform.delivery.pushes):
+        if push.created < call.start:
+            break
+        if call.session_id in push.session_ids:
+            found.append(push)
+    found.reverse()
+    return found
+
+
+def snapshot(platform: Platform, journal: Journal, tally: Tally, selected: str | None = None) -> dict[str, Any]:
+    """Everything the page shows at one moment."""
+    doc = figures(platform, tally, journal)
+    doc["recent"] = [call_row(c) for c in recent_calls(journal)]
+    doc["billDeliveries"] = recent_bills(platform)
+    if selected:
+        doc["selected"] = call_detail(platform, journal, selected)
+    return doc
+
+
+# -- HTTP ------------------------------------------------------------------------------
+async def page(request: web.Request) -> web.FileResponse:
+    """``GET /_sim/ui``: the dashboard page."""
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def feed(request: web.Request) -> web.StreamResponse:
+    """``GET /_sim/ui/feed[?call=<sessionId>]``: a snapshot event whenever what the page shows changed."""
+    platform, journal, tally = request.app[PLATFORM], request.app[JOURNAL], request.app[TALLY]
+    stopping = request.app[_STOPPING]
+    selected = request.query.get("call") or None
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                       "X-Accel-Buffering": "no"})
+    await resp.prepare(request)
+    last, quiet = "", 0.0
+    try:
+        while not stopping.is_set():
+            text = json.dumps(snapshot(platform, journal, tally, selected), separators=(",", ":"))
+            if text != last:
+                await resp.write(f"event: snapshot\ndata: {text}\n\n".encode())
+                last, quiet = text, 0.0
+            elif quiet >= KEEPALIVE:
+                await resp.write(b": keep-alive\n\n")
+                quiet = 0.0
+            # Wall-clock pacing of a page refresh, not simulated time: a manual clock
+            # stands still, yet the page must still show what a control just changed.
+            try:
+                await asyncio.wait_for(stopping.wait(), FEED_INTERVAL)
+            except asyncio.TimeoutError:
+                quiet += FEED_INTERVAL
+    except ConnectionResetError:
+        pass  # the page went away
+    return resp
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message, "status": status}, status=status)
+
+
+async def timeline(request: web.Request) -> web.Response:
+    """``GET /_sim/calls/{sessionId}/timeline.svg``: one call's lifecycle as a sequence diagram."""
+    platform, journal = request.app[PLATFORM], request.app[JOURNAL]
+    session_id = request.match_info["session_id"]
+    call = find(platform, journal, session_id)
+    if call is None:
+        return _error(404, f"no call with sessionId {session_id!r} in the journal")
+    svg = timeline_svg(call, pushes_of(platform, call), seen(journal, call))
+    return web.Response(text=svg, content_type="image/svg+xml",
+                        headers={"Content-Disposition": 'inline; filename="timeline.svg"'})
+
+
+def routes(app: web.Application) -> None:
+    """Add the dashboard, its feed and the timeline snapshots to ``app``."""
+    platform = app[PLATFORM]
+    app[TALLY] = Tally.attach(platform)
+    app[_STOPPING] = stopping = asyncio.Event()
+
+    async def on_shutdown(_: web.Application) -> None:
+        stopping.set()  # open feeds end now rather than hold the server's shutdown
+
+    app.on_shutdown.append(on_shutdown)
+
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        if request.path == RESET_PATH and request.method == "POST" and response.status == 200:
+            app[TALLY].clear()  # the journal starts afresh: so do the totals the page shows
+
+    app.on_response_prepare.append(on_prepare)
+    app.router.add_get("/_sim/ui", page)
+    app.router.add_get("/_sim/ui/", page)
+    app.router.add_get("/_sim/ui/feed", feed)
+    app.router.add_static("/_sim/ui/static", STATIC)
+    app.router.add_get("/_sim/calls/{session_id}/timeline.svg", timeline)

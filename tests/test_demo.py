@@ -1,0 +1,103 @@
+"""``voicesim demo``: seeded faker traffic, the outcome mix, and a summary that agrees with the SP receiver."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+from rich.console import Console
+
+from simulator.api import fields
+from simulator.api.codes import PlatformError
+from simulator.cli import main
+from simulator.demo import EVENT_TYPES, Demo, DemoOptions
+from simulator.demo_traffic import CALLING_CODES, Traffic
+
+
+def _row(lines: list[str], label: str) -> list[str]:
+    """The numbers printed on the summary row ``label``."""
+    for line in lines:
+        if line.strip().startswith(label):
+            return re.findall(r"\d+", line[line.index(label) + len(label):])
+    raise AssertionError(f"no summary row {label!r} in:\n" + "\n".join(lines))
+
+
+async def test_seeded_fast_forward_run_ends_with_a_summary_equal_to_what_the_sp_recorded():
+    out = io.StringIO()
+    options = DemoOptions(rate=4, duration=30, seed=11, speed=200, port=0, call_ports=40, sp_error_rate=0.15)
+    result = await Demo(options, Console(file=out, width=120)).run()
+    s, sp = result.summary, result.receiver
+
+    assert s["placed"] > 60  # ~120 arrivals in 30 s at 4/s, less any refused for want of ports
+    assert s["live"] == 0 and sum(s["endings"].values()) == s["placed"]
+    assert len(s["endings"]) >= 5, s["endings"]  # the mix: answered, short, busy, no answer, rejected, ...
+    assert s["events"] == {t: sp.events[t] for t in EVENT_TYPES}
+    assert s["eventsRefused"] == sp.events_refused > 0
+    assert (s["bills"], s["billMessages"], s["billAttemptsRefused"]) == \
+           (sp.bills, sp.bill_messages, sp.bill_messages_refused)
+    assert sp.bills + s["billsOwed"] == s["placed"]  # one bill per call: delivered, or owed and re-pushed later
+    assert s["retrying"] > 0 and s["ports"]["idle"] == 40
+
+    # The printed table says the same, platform next to receiver.
+    lines = result.text
+    assert lines[0].strip() == "Summary"
+    assert _row(lines, "bills delivered") == [str(sp.bills)] * 2
+    assert _row(lines, "bill messages delivered") == [str(sp.bill_messages)] * 2
+    for t in EVENT_TYPES:
+        assert _row(lines, f"{t} events delivered") == [str(sp.events[t])] * 2
+    assert _row(lines, "calls placed")[0] == str(s["placed"])
+    assert "dashboard http://127.0.0.1:" in out.getvalue()
+
+
+async def test_same_seed_same_calls_at_any_speed():
+    async def run(speed: float) -> dict:
+        options = DemoOptions(rate=3, duration=10, seed=5, speed=speed, port=0, call_ports=1000)
+        return (await Demo(options, Console(file=io.StringIO())).run()).summary
+
+    slow, fast = await run(50), await run(400)
+    assert slow["placed"] == fast["placed"] > 10
+    assert slow["endings"] == fast["endings"]
+
+
+@pytest.mark.parametrize("locale", sorted(CALLING_CODES))
+def test_callees_are_global_numbers_of_the_locale_the_platform_accepts(locale):
+    traffic = Traffic(locale, seed=3)
+    for _ in range(25):
+        call = traffic.call()
+        assert call.callee.startswith("+" + CALLING_CODES[locale])
+        try:
+            fields.number({"calleeNbr": call.callee}, "calleeNbr", required=True)
+        except PlatformError as exc:
+            pytest.fail(f"{locale}: {call.callee} refused: {exc}")
+        assert 1 <= len(call.user_data) <= 256 and call.code.isdigit()
+
+
+async def test_a_shipped_scenario_decides_how_the_calls_end():
+    options = DemoOptions(rate=3, duration=10, seed=8, speed=200, port=0, scenarios=("busy",))
+    result = await Demo(options, Console(file=io.StringIO())).run()
+    s, sp = result.summary, result.receiver
+    assert s["placed"] > 10 and s["endings"] == {"8102 The callee is busy.": s["placed"]}
+    assert sp.events["alerting"] == sp.events["answer"] == 0  # busy fails before the phone rings
+    assert sp.events["disconnect"] == sp.bills == s["placed"]
+
+
+def test_bad_options_are_refused_with_a_message(capsys):
+    assert main(["demo", "--sp-error-rate", "2", "--port", "0"]) == 2
+    assert "--sp-error-rate must be between 0 and 1" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["demo", "--locale", "xx_XX"])
+    assert "invalid choice: 'xx_XX'" in capsys.readouterr().err
+    assert main(["demo", "--scenario", "no-such-scenario", "--port", "0"]) == 2
+    assert "no-such-scenario" in capsys.readouterr().out
+
+
+def test_the_command_runs_end_to_end():
+    proc = subprocess.run([sys.executable, "-m", "simulator", "demo", "--duration", "6", "--rate", "2",
+                           "--speed", "300", "--seed", "2", "--port", "0", "--locale", "en_US"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Summary" in proc.stdout and "bills delivered" in proc.stdout
+    placed = _row(proc.stdout.splitlines(), "calls placed")
+    assert placed[0] == placed[1] and int(placed[0]) > 0
