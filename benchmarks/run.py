@@ -85,8 +85,13 @@ def wait_port(port: int, timeout: float = 15.0) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def pinned(cpu: int) -> list[str]:
+    """Pin to one core when taskset exists: server and load generator must not share a core."""
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+
+
 def start_bare(port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port), PATH])
+    return subprocess.Popen(pinned(0) + [sys.executable, "-c", BARE_SERVER, str(port), PATH])
 
 
 def start_voicesim(port: int, loop: str) -> subprocess.Popen:
@@ -97,7 +102,7 @@ def start_voicesim(port: int, loop: str) -> subprocess.Popen:
     if loop == "uvloop":
         args = [sys.executable, "-c", "import uvloop, sys, runpy; uvloop.install(); sys.argv = sys.argv[1:];"
                 " runpy.run_module('simulator', run_name='__main__')", "simulator"] + args[3:]
-    return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(pinned(0) + args, env=env, stdout=subprocess.DEVNULL)
 
 
 def signed_file(n: int, directory: str) -> str:
@@ -110,7 +115,7 @@ def signed_file(n: int, directory: str) -> str:
 
 
 def run_wrk(port: int, seconds: float, conns: int, signed: str, script: str) -> tuple[float, int]:
-    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "-s", script,
+    out = subprocess.run(pinned(1) + ["wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "-s", script,
                           f"http://127.0.0.1:{port}{PATH}", "--", signed, BODY],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

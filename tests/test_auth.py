@@ -1,9 +1,13 @@
 """Authentication as the platform does it: the digest, and every refusal with its exact code."""
 from __future__ import annotations
 
+import base64
+import hmac
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, request_headers
 from simulator.api.codes import PlatformError
@@ -159,3 +163,9 @@ def test_a_beijing_stamped_request_cannot_be_replayed_8_hours_later():
     with pytest.raises(PlatformError) as err:
         v.verify(h["Authorization"], h["X-AKSK"], now=t + 8 * 3600)
     assert err.value.code == 1010010
+
+
+@given(secret=st.text(min_size=1, max_size=200), nonce=st.text(max_size=128), created=st.text(max_size=30))
+def test_digest_equals_the_standard_hmac(secret, nonce, created):
+    expected = base64.b64encode(hmac.digest(secret.encode(), (nonce + created).encode(), "sha256")).decode()
+    assert digest(secret, nonce, created) == expected

@@ -45,7 +45,6 @@ class Delivery:
         self.pushes: deque[Push] = deque(maxlen=policy.keep)
         self.owed: dict[int, Push] = {}  # bills not yet accepted nor given up
         self.given_up: list[Push] = []
-        self.bills: deque[dict[str, Any]] = deque(maxlen=policy.keep)
         self.listeners: list[Callable[[Push, Attempt], None]] = []
         self.event_listeners: list[Callable[[Call, str, dict[str, Any] | None], None]] = []  # every event
         self.bill_listeners: list[Callable[[Call, dict[str, Any], str | None], None]] = []  # every bill
@@ -84,7 +83,6 @@ class Delivery:
     def bill(self, call: Call) -> None:
         """Queue the bill of an ended call; it leaves with the others of its app and end second."""
         bill = bill_of(call)
-        self.bills.append(bill)
         url = call.fee_url or call.app.fee_url
         for listener in self.bill_listeners:
             listener(call, bill, url)
@@ -171,5 +169,4 @@ class Delivery:
         self.pushes.clear()
         self.owed.clear()
         self.given_up.clear()
-        self.bills.clear()
         self._batches.clear()
