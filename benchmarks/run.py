@@ -114,16 +114,27 @@ def signed_file(n: int, directory: str) -> str:
     return path
 
 
-def run_wrk(port: int, seconds: float, conns: int, signed: str, script: str) -> tuple[float, int]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to price each request in CPU microseconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rpartition(")")[2].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(port: int, seconds: float, conns: int, signed: str, script: str) -> tuple[float, int, int]:
     out = subprocess.run(pinned(1) + ["wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "-s", script,
                           f"http://127.0.0.1:{port}{PATH}", "--", signed, BODY],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, int(bad.group(1)) if bad else 0
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, int(bad.group(1)) if bad else 0, total
 
 
-async def _python_load(port: int, seconds: float, conns: int) -> tuple[float, int]:
+async def _python_load(port: int, seconds: float, conns: int) -> tuple[float, int, int]:
     import aiohttp
 
     count = bad = 0
@@ -140,7 +151,7 @@ async def _python_load(port: int, seconds: float, conns: int) -> tuple[float, in
                     bad += r.status != 200
         started = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(conns)))
-        return count / (time.monotonic() - started), bad
+        return count / (time.monotonic() - started), bad, count
 
 
 def throughput(rounds: int, seconds: float, conns: int, loops: list[str]) -> None:
@@ -148,6 +159,7 @@ def throughput(rounds: int, seconds: float, conns: int, loops: list[str]) -> Non
     print(f"\n== requests/s, {rounds} rounds of {seconds:g} s, {conns} connections, load: "
           f"{'wrk -t1' if use_wrk else 'python aiohttp client (install wrk for real figures)'}")
     results: dict[str, list[float]] = {"bare aiohttp": []}
+    cpu_us: dict[str, list[float]] = {"bare aiohttp": []}
     errors: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "signed.lua")
@@ -156,6 +168,7 @@ def throughput(rounds: int, seconds: float, conns: int, loops: list[str]) -> Non
         for loop in loops:
             servers.append((f"voicesim ({loop})", lambda p, loop=loop: start_voicesim(p, loop)))
             results[f"voicesim ({loop})"] = []
+            cpu_us[f"voicesim ({loop})"] = []
         for _ in range(rounds):
             for name, start in servers:
                 port = free_port()
@@ -164,20 +177,28 @@ def throughput(rounds: int, seconds: float, conns: int, loops: list[str]) -> Non
                     wait_port(port)
                     if use_wrk:
                         signed = signed_file(int(seconds * 40_000), tmp)
-                        rps, bad = run_wrk(port, seconds, conns, signed, script)
+                        cpu = cpu_seconds(proc.pid)
+                        rps, bad, total = run_wrk(port, seconds, conns, signed, script)
+                        cpu = cpu_seconds(proc.pid) - cpu
                         os.unlink(signed)
                     else:
-                        rps, bad = asyncio.run(_python_load(port, seconds, conns))
+                        cpu = cpu_seconds(proc.pid)
+                        rps, bad, total = asyncio.run(_python_load(port, seconds, conns))
+                        cpu = cpu_seconds(proc.pid) - cpu
                 finally:
                     proc.terminate()
                     proc.wait(10)
                 results[name].append(rps)
+                cpu_us[name].append(cpu / max(total, 1) * 1e6)
                 errors[name] = errors.get(name, 0) + bad
     base = statistics.median(results["bare aiohttp"])
+    base_cpu = statistics.median(cpu_us["bare aiohttp"])
     for name, values in results.items():
         med = statistics.median(values)
+        cpu = statistics.median(cpu_us[name])
         runs = ", ".join(f"{v:,.0f}" for v in values)
-        print(f"{name:22s} median {med:9,.0f} req/s   ratio {med / base:4.2f}x   runs [{runs}]"
+        print(f"{name:22s} median {med:9,.0f} req/s   ratio {med / base:4.2f}x   "
+              f"server CPU {cpu:5.1f} us/request (+{cpu - base_cpu:4.1f})   runs [{runs}]"
               f"   non-200: {errors.get(name, 0)}")
 
 
