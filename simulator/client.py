@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 
@@ -45,18 +45,15 @@ class Reply:
         return self.body.get(name, default)
 
 
-class VoiceClient:
-    """Signed requests to the platform (or to us): ``post`` any API, or ``call_verify``."""
+class _Client:
+    """An aiohttp session opened on first use (or given), closed with the client if it opened it."""
 
-    def __init__(self, base_url: str, app_key: str = DEMO_APP_KEY, app_secret: str = DEMO_APP_SECRET,
-                 session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(self, base_url: str, session: aiohttp.ClientSession | None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.app_key = app_key
-        self.app_secret = app_secret
         self._session = session
         self._own_session = session is None
 
-    async def __aenter__(self) -> "VoiceClient":
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -68,6 +65,29 @@ class VoiceClient:
             await self._session.close()
             self._session = None
 
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+
+def _reply(status: int, raw: bytes, headers: dict[str, str] | None = None) -> Reply:
+    try:
+        doc = json.loads(raw) if raw else {}
+    except ValueError:
+        doc = {"raw": raw.decode("utf-8", "replace")}
+    return Reply(status, doc, headers)
+
+
+class VoiceClient(_Client):
+    """Signed requests to the platform (or to us): ``post`` any API, or ``call_verify``."""
+
+    def __init__(self, base_url: str, app_key: str = DEMO_APP_KEY, app_secret: str = DEMO_APP_SECRET,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        super().__init__(base_url, session)
+        self.app_key = app_key
+        self.app_secret = app_secret
+
     def headers(self) -> dict[str, str]:
         """Fresh signed headers (new nonce, current time) plus the JSON content type."""
         headers = request_headers(self.app_key, self.app_secret)
@@ -76,16 +96,9 @@ class VoiceClient:
 
     async def post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
         """POST ``body`` as JSON to ``path``, signed unless ``headers`` are given."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        async with self._session.post(self.base_url + path, data=json.dumps(body).encode(),
-                                      headers=self.headers() if headers is None else headers) as resp:
-            text = await resp.read()
-        try:
-            doc = json.loads(text) if text else {}
-        except ValueError:
-            doc = {"raw": text.decode("utf-8", "replace")}
-        return Reply(resp.status, doc)
+        async with self._client().post(self.base_url + path, data=json.dumps(body).encode(),
+                                       headers=self.headers() if headers is None else headers) as resp:
+            return _reply(resp.status, await resp.read())
 
     async def call_verify(self, **fields: Any) -> Reply:
         """Ask for a voice verification code (spec section 3); fields as the API names them."""
@@ -105,28 +118,18 @@ class VoiceClient:
 
     async def record_url(self, file_name: str, record_domain: str) -> Reply:
         """Ask for a recording's download address: HTTP 301, the address in ``headers["Location"]``."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
         headers = request_headers(self.app_key, self.app_secret)
-        async with self._session.get(self.base_url + RECORD_PATH, headers=headers, allow_redirects=False,
-                                     params={"fileName": file_name, "recordDomain": record_domain}) as resp:
-            text = await resp.read()
-            got = dict(resp.headers)
-        try:
-            doc = json.loads(text) if text else {}
-        except ValueError:
-            doc = {"raw": text.decode("utf-8", "replace")}
-        return Reply(resp.status, doc, got)
+        async with self._client().get(self.base_url + RECORD_PATH, headers=headers, allow_redirects=False,
+                                      params={"fileName": file_name, "recordDomain": record_domain}) as resp:
+            return _reply(resp.status, await resp.read(), dict(resp.headers))
 
     async def download(self, url: str) -> bytes:
         """GET ``url`` (e.g. a recording's ``Location``); raises for a non-200 answer."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        async with self._session.get(url) as resp:
+        async with self._client().get(url) as resp:
             resp.raise_for_status()
             return await resp.read()
 
-class SimControl:
+class SimControl(_Client):
     """The simulator's control API (``/_sim/``): what happened, and the levers tests pull.
 
         async with SimControl("http://127.0.0.1:8090") as sim:
@@ -135,22 +138,8 @@ class SimControl:
     """
 
     def __init__(self, base_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
+        super().__init__(base_url, session)
         self.token = token
-        self._session = session
-        self._own_session = session is None
-
-    async def __aenter__(self) -> "SimControl":
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        """Close the session if this client opened it."""
-        if self._session is not None and self._own_session:
-            await self._session.close()
-            self._session = None
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -158,17 +147,10 @@ class SimControl:
     async def request(self, method: str, path: str, body: dict[str, Any] | None = None,
                       params: dict[str, Any] | None = None) -> Reply:
         """Any control call; ``path`` relative to ``/_sim/`` or absolute. Raises nothing for HTTP errors."""
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
         url = self.base_url + (path if path.startswith("/") else "/_sim/" + path)
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
-        async with self._session.request(method, url, json=body, params=query, headers=self._headers()) as resp:
-            raw = await resp.read()
-        try:
-            doc = json.loads(raw) if raw else {}
-        except ValueError:
-            doc = {"text": raw.decode("utf-8", "replace")}
-        return Reply(resp.status, doc)
+        async with self._client().request(method, url, json=body, params=query, headers=self._headers()) as resp:
+            return _reply(resp.status, await resp.read())
 
     async def _get(self, endpoint: str, key: str | None = None, /, **params: Any) -> Any:
         reply = await self.request("GET", endpoint, params=params)
@@ -241,4 +223,4 @@ class SimControl:
     async def metrics(self) -> str:
         """The Prometheus text."""
         reply = await self.request("GET", "metrics")
-        return reply.body.get("text", "")
+        return reply.body.get("raw", "")

@@ -37,7 +37,7 @@ async def test_metrics_text_parses_and_counters_move_with_calls(sim):
     async def metrics():
         reply = await sim.control.request("GET", "metrics")
         assert reply.status == 200
-        return parse(reply.body["text"])
+        return parse(reply.body["raw"])
 
     m = await metrics()
     assert sample(m, "voicesim_calls_started_total") == 0

@@ -1,8 +1,9 @@
 """What every platform API handler does the same way: auth, body, and the answer."""
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
@@ -15,6 +16,39 @@ PLATFORM = web.AppKey("platform", Platform)
 RAW_BODY = web.RequestKey("raw_body", bytes) if hasattr(web, "RequestKey") else "voicesim.raw_body"
 _JSON_TYPES = ("application/json", "text/json")
 _SUCCESS_HEADERS = {"Content-Type": CONTENT_TYPE}
+
+
+Api = Callable[[web.Request, Platform, AppConfig, dict[str, Any]], web.StreamResponse]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def platform_api(*, session_id: bool = True, json_body: bool = True) -> Callable[[Api], Handler]:
+    """Make ``api(request, platform, app, body)`` a route handler doing what every platform API does.
+
+    It authenticates (refusing with the gateway's code and nothing else), applies the
+    active scenario's API chaos, reads the JSON body (or, with ``json_body=False``, the
+    query string) and renders any PlatformError the API raises: with ``"sessionId": ""``
+    when ``session_id`` (a call-placing API), without it otherwise.
+    """
+    def wrap(api: Api) -> Handler:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            platform = request.app[PLATFORM]
+            try:
+                app = authenticate(request, platform)
+            except PlatformError as exc:
+                return refusal(exc)
+            try:
+                gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
+                if gate is not None:
+                    await gate.admit()
+                body = await read_json(request, platform.settings.max_body) if json_body else dict(request.query)
+                return api(request, platform, app, body)
+            except PlatformError as exc:
+                return refusal(exc, sessionId="") if session_id else refusal(exc)
+
+        return functools.wraps(api)(handle)
+
+    return wrap
 
 
 def authenticate(request: web.Request, platform: Platform) -> AppConfig:

@@ -1,58 +1,52 @@
 """The voice callback API: ``POST /rest/httpsessions/click2Call/v2.0`` (spec section 5)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
+
+from ..config import AppConfig
+from ..platform import Platform
 
 from ..services import Leg, start_callback
 from . import fields
-from ._http import PLATFORM, authenticate, read_json, refusal, success
+from ._http import platform_api, success
 from .codes import PlatformError, invalid
 
 PATH = "/rest/httpsessions/click2Call/v2.0"
 
 
-async def click_to_call(request: web.Request) -> web.Response:
+@platform_api()
+def click_to_call(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
     """Check the request, place the call to A, answer at once with its ``sessionId``."""
-    platform = request.app[PLATFORM]
-    try:
-        app = authenticate(request, platform)
-    except PlatformError as exc:
-        return refusal(exc)
-    try:
-        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
-        if gate is not None:
-            await gate.admit()
-        body = await read_json(request, platform.settings.max_body)
-        display = fields.number(body, "displayNbr", required=True)
-        caller = fields.number(body, "callerNbr", required=True)
-        display_callee = fields.number(body, "displayCalleeNbr", required=True)
-        callee = fields.number(body, "calleeNbr", required=True)
-        max_minutes = fields.integer(body, "maxDuration", 0, 1440, default=0)
-        last_min_voice = fields.string(body, "lastMinVoice", 1, 128)
-        fields.choice(body, "lastMinToUE", ("toa", "tob", "both"))
-        play_pre_voice = fields.flag(body, "playPreVoice")
-        pre_voice_name = fields.string(body, "preVoice", 1, 128)
-        wait_voice = fields.string(body, "waitVoice", 1, 128)
-        fields.choice(body, "calleeMedia", ("all", "none", "fail"))
-        record = fields.flag(body, "recordFlag")
-        hint_tone = fields.string(body, "recordHintTone", 1, 128)
-        party_type = fields.flag(body, "partyTypeRequiredInDisconnect")
-        status_url = fields.base64_url(body, "statusUrl")
-        fee_url = fields.base64_url(body, "feeUrl")
-        want_idle = fields.flag(body, "returnIdlePort")
-        user_data = fields.string(body, "userData", 1, 256)
-        if play_pre_voice and pre_voice_name is None:
-            raise invalid('preVoice is required when playPreVoice is "true"')
-        for name in (last_min_voice, wait_voice, hint_tone, pre_voice_name):
-            if name is not None:
-                platform.media.approved(name)
-        pre_voice = platform.media.approved(pre_voice_name) if play_pre_voice else None  # type: ignore[arg-type]
-        if display not in app.display_numbers or display_callee not in app.display_numbers:
-            raise PlatformError(1010023)
-        call = start_callback(platform, app, display, caller, Leg(display_callee, callee),  # type: ignore[arg-type]
-                              max_minutes=max_minutes or 0, pre_voice=pre_voice, record=record,
-                              party_type=party_type, base_url=str(request.url.origin()),
-                              status_url=status_url, fee_url=fee_url, user_data=user_data)
-    except PlatformError as exc:
-        return refusal(exc, sessionId="")
+    display = fields.number(body, "displayNbr", required=True)
+    caller = fields.number(body, "callerNbr", required=True)
+    display_callee = fields.number(body, "displayCalleeNbr", required=True)
+    callee = fields.number(body, "calleeNbr", required=True)
+    max_minutes = fields.integer(body, "maxDuration", 0, 1440, default=0)
+    last_min_voice = fields.string(body, "lastMinVoice", 1, 128)
+    fields.choice(body, "lastMinToUE", ("toa", "tob", "both"))
+    play_pre_voice = fields.flag(body, "playPreVoice")
+    pre_voice_name = fields.string(body, "preVoice", 1, 128)
+    wait_voice = fields.string(body, "waitVoice", 1, 128)
+    fields.choice(body, "calleeMedia", ("all", "none", "fail"))
+    record = fields.flag(body, "recordFlag")
+    hint_tone = fields.string(body, "recordHintTone", 1, 128)
+    party_type = fields.flag(body, "partyTypeRequiredInDisconnect")
+    status_url = fields.base64_url(body, "statusUrl")
+    fee_url = fields.base64_url(body, "feeUrl")
+    want_idle = fields.flag(body, "returnIdlePort")
+    user_data = fields.string(body, "userData", 1, 256)
+    if play_pre_voice and pre_voice_name is None:
+        raise invalid('preVoice is required when playPreVoice is "true"')
+    for name in (last_min_voice, wait_voice, hint_tone, pre_voice_name):
+        if name is not None:
+            platform.media.approved(name)
+    pre_voice = platform.media.approved(pre_voice_name) if play_pre_voice else None  # type: ignore[arg-type]
+    if display not in app.display_numbers or display_callee not in app.display_numbers:
+        raise PlatformError(1010023)
+    call = start_callback(platform, app, display, caller, Leg(display_callee, callee),  # type: ignore[arg-type]
+                          max_minutes=max_minutes or 0, pre_voice=pre_voice, record=record,
+                          party_type=party_type, base_url=str(request.url.origin()),
+                          status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

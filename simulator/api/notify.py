@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing import Any
+
 from aiohttp import web
+
+from ..config import AppConfig
+from ..platform import Platform
 
 from .. import templates
 from ..engine.scripts import Play
 from ..platform import Platform
 from ..services import start_notify
 from . import fields
-from ._http import PLATFORM, authenticate, read_json, refusal, success
+from ._http import platform_api, success
 from .codes import PlatformError, invalid
 
 PATH = "/rest/httpsessions/callnotify/v2.0"
@@ -65,29 +70,18 @@ def _plays(platform: Platform, body: dict[str, Any]) -> list[Play]:
     return out
 
 
-async def call_notify(request: web.Request) -> web.Response:
+@platform_api()
+def call_notify(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
     """Check the request, place the call, answer at once with its ``sessionId``."""
-    platform = request.app[PLATFORM]
-    try:
-        app = authenticate(request, platform)
-    except PlatformError as exc:
-        return refusal(exc)
-    try:
-        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
-        if gate is not None:
-            await gate.admit()
-        body = await read_json(request, platform.settings.max_body)
-        display = fields.number(body, "displayNbr", required=True)
-        callee = fields.number(body, "calleeNbr", required=True)
-        plays = _plays(platform, body)
-        status_url = fields.base64_url(body, "statusUrl")
-        fee_url = fields.base64_url(body, "feeUrl")
-        want_idle = fields.flag(body, "returnIdlePort")
-        user_data = fields.string(body, "userData", 1, 256)
-        if display not in app.display_numbers:
-            raise PlatformError(1010023)
-        call = start_notify(platform, app, display, callee, plays,  # type: ignore[arg-type]
-                            status_url=status_url, fee_url=fee_url, user_data=user_data)
-    except PlatformError as exc:
-        return refusal(exc, sessionId="")
+    display = fields.number(body, "displayNbr", required=True)
+    callee = fields.number(body, "calleeNbr", required=True)
+    plays = _plays(platform, body)
+    status_url = fields.base64_url(body, "statusUrl")
+    fee_url = fields.base64_url(body, "feeUrl")
+    want_idle = fields.flag(body, "returnIdlePort")
+    user_data = fields.string(body, "userData", 1, 256)
+    if display not in app.display_numbers:
+        raise PlatformError(1010023)
+    call = start_notify(platform, app, display, callee, plays,  # type: ignore[arg-type]
+                        status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

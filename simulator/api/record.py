@@ -5,33 +5,31 @@ does; the address (ours, standing in for the object store's signed link) serves 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
+from ..config import AppConfig
+from ..platform import Platform
+
 from ..recordings import wav_size, write_wav
-from ._http import PLATFORM, authenticate, refusal
+from ._http import PLATFORM, platform_api, refusal
 from .codes import PlatformError, invalid
 
 PATH = "/rest/provision/voice/record/v1.0"
 FILE_PATH = "/voicesim-record/{bucket}/{name}"
 
 
-async def record_url(request: web.Request) -> web.Response:
+@platform_api(session_id=False, json_body=False)
+def record_url(request: web.Request, platform: Platform, app: AppConfig, query: dict[str, Any]) -> web.Response:
     """Turn a bill's ``recordObjectName`` and ``recordDomain`` into a download address."""
-    platform = request.app[PLATFORM]
-    try:
-        app = authenticate(request, platform)
-        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
-        if gate is not None:
-            await gate.admit()
-        name = request.query.get("fileName")
-        domain = request.query.get("recordDomain")
-        if not name:
-            raise invalid("fileName is required")
-        if not domain:
-            raise invalid("recordDomain is required")
-        rec = platform.recordings.get(name, domain, app.key, platform.clock.now())
-    except PlatformError as exc:
-        return refusal(exc)
+    name = query.get("fileName")
+    domain = query.get("recordDomain")
+    if not name:
+        raise invalid("fileName is required")
+    if not domain:
+        raise invalid("recordDomain is required")
+    rec = platform.recordings.get(name, domain, app.key, platform.clock.now())
     location = f"{request.url.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
     return web.Response(status=301, headers={"Location": location})
 

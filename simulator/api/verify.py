@@ -1,47 +1,40 @@
 """The voice verification-code API: ``POST /rest/httpsessions/callVerify/v1.0`` (spec section 3)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
+from ..config import AppConfig
+from ..platform import Platform
 from . import fields
-from ._http import PLATFORM, authenticate, read_json, refusal, success
+from ._http import platform_api, success
 from .codes import PlatformError, invalid
 
 PATH = "/rest/httpsessions/callVerify/v1.0"
 
 
-async def call_verify(request: web.Request) -> web.Response:
+@platform_api()
+def call_verify(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
     """Check the request, place the call, answer at once with its ``sessionId``."""
-    platform = request.app[PLATFORM]
-    try:
-        app = authenticate(request, platform)
-    except PlatformError as exc:
-        return refusal(exc)
-    try:
-        gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
-        if gate is not None:
-            await gate.admit()
-        body = await read_json(request, platform.settings.max_body)
-        display = fields.number(body, "displayNbr", required=True)
-        callee = fields.number(body, "calleeNbr", required=True)
-        language = fields.integer(body, "languageType", 0, 2**31 - 1, required=True)
-        if language not in platform.settings.language_types:
-            allowed = ", ".join(map(str, platform.settings.language_types))
-            raise invalid(f"languageType must be one of {allowed}")
-        pre_name = fields.string(body, "preTone", 1, 128, required=True)
-        code = fields.digits(body, "verifyCode", 2, 8, required=True)
-        pos_name = fields.string(body, "posTone", 1, 128)
-        times = fields.integer(body, "times", 0, 9, default=3)
-        status_url = fields.base64_url(body, "statusUrl")
-        fee_url = fields.base64_url(body, "feeUrl")
-        want_idle = fields.flag(body, "returnIdlePort")
-        user_data = fields.string(body, "userData", 1, 256)
-        pre_tone = platform.media.approved(pre_name)
-        pos_tone = platform.media.approved(pos_name) if pos_name is not None else None
-        if display not in app.display_numbers:
-            raise PlatformError(1010023)
-        call = platform.start_verify(app, display, callee, code, times, pre_tone, pos_tone,
-                                     status_url=status_url, fee_url=fee_url, user_data=user_data)
-    except PlatformError as exc:
-        return refusal(exc, sessionId="")
+    display = fields.number(body, "displayNbr", required=True)
+    callee = fields.number(body, "calleeNbr", required=True)
+    language = fields.integer(body, "languageType", 0, 2**31 - 1, required=True)
+    if language not in platform.settings.language_types:
+        allowed = ", ".join(map(str, platform.settings.language_types))
+        raise invalid(f"languageType must be one of {allowed}")
+    pre_name = fields.string(body, "preTone", 1, 128, required=True)
+    code = fields.digits(body, "verifyCode", 2, 8, required=True)
+    pos_name = fields.string(body, "posTone", 1, 128)
+    times = fields.integer(body, "times", 0, 9, default=3)
+    status_url = fields.base64_url(body, "statusUrl")
+    fee_url = fields.base64_url(body, "feeUrl")
+    want_idle = fields.flag(body, "returnIdlePort")
+    user_data = fields.string(body, "userData", 1, 256)
+    pre_tone = platform.media.approved(pre_name)
+    pos_tone = platform.media.approved(pos_name) if pos_name is not None else None
+    if display not in app.display_numbers:
+        raise PlatformError(1010023)
+    call = platform.start_verify(app, display, callee, code, times, pre_tone, pos_tone,
+                                 status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)
