@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, control_media, control_views, dashboard, recorder, scenario_api
+from . import control_media, control_views, dashboard, recorder, scenario_api
 from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     route("GET", record.FILE_PATH, record.download)
     for path in PLATFORM_PATHS:
         route("*", path, _wrong_method)
-    control.routes(app)
+    control_views.routes(app)
     control_media.routes(app)
     scenario_api.routes(app)
     dashboard.routes(app)

@@ -1,5 +1,5 @@
-"""The control API's views of the journal and its levers: health, calls, events, bills, requests,
-reset, clock, ports, apps and metrics (all under ``/_sim/``, JSON unless said otherwise).
+"""The control API's views of the journal and its levers: health, calls, events, bills, deliveries,
+requests, reset, clock, ports, apps and metrics (all under ``/_sim/``, JSON unless said otherwise).
 
 Errors are ``{"error": "..."}`` with 400 (bad input), 404 (unknown thing or path), 405 (wrong
 method) or 409 (not possible in this mode).
@@ -177,6 +177,26 @@ def _push_summary(p: Any) -> dict[str, Any]:
     return doc
 
 
+async def deliveries(request: web.Request) -> web.Response:
+    """``GET /_sim/deliveries``: every push and its attempts, oldest first.
+
+    Filters: ``kind`` (status, bill), ``state`` (sending, delivered, failed, retrying,
+    given_up, dropped), ``sessionId``, ``limit`` (the newest N).
+    """
+    platform = request.app[PLATFORM]
+    q = request.query
+    pushes = list(platform.delivery.pushes)
+    if "kind" in q:
+        pushes = [p for p in pushes if p.kind == q["kind"]]
+    if "state" in q:
+        pushes = [p for p in pushes if p.state == q["state"]]
+    if "sessionId" in q:
+        pushes = [p for p in pushes if q["sessionId"] in p.session_ids]
+    pushes = _limit(q, pushes)
+    return ok({"deliveries": [p.to_json() for p in pushes], "count": len(pushes),
+               "owedBills": len(platform.delivery.owed)})
+
+
 async def events(request: web.Request) -> web.Response:
     """``GET /_sim/events``: status events in order. Filters: sessionId, eventType, since, until, limit."""
     _, journal = _parts(request)
@@ -350,6 +370,7 @@ TABLE: dict[str, dict[str, Handler]] = {
     "/_sim/calls/{sessionId}": {"GET": call_detail},
     "/_sim/events": {"GET": events},
     "/_sim/bills": {"GET": bills},
+    "/_sim/deliveries": {"GET": deliveries},
     "/_sim/requests": {"GET": requests},
     "/_sim/reset": {"POST": reset},
     "/_sim/clock": {"GET": clock_view, "POST": clock_change},
