@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     route("POST", stop.PATH, stop.call_stop)
     route("GET", record.PATH, record.record_url)
     route("GET", record.FILE_PATH, record.download)
+    route("HEAD", record.FILE_PATH, record.download)
     for path in PLATFORM_PATHS:
         route("*", path, _wrong_method)
     control_views.routes(app)

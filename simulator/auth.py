@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import calendar
+import datetime
 import hashlib
 import heapq
 import hmac
@@ -104,15 +105,13 @@ def parse_attrs(text: str) -> dict[str, str]:
 @lru_cache(maxsize=4096)  # every request of one second carries the same stamp
 def parse_created(created: str) -> float | None:
     """Epoch seconds of a ``Created`` stamp read as UTC, or None if it is not in the format."""
-    m = _CREATED.fullmatch(created)
-    if not m:
+    if not _CREATED.fullmatch(created):  # two digits a field: stricter than strptime alone
         return None
-    try:
-        fields = tuple(int(g) for g in m.groups())
-        time.struct_time(fields + (0, 0, 0))
-        return float(calendar.timegm(fields + (0, 0, 0)))
-    except (ValueError, OverflowError):
+    try:  # strptime refuses day 57 or hour 25, which timegm would quietly roll over
+        parsed = datetime.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
         return None
+    return float(calendar.timegm(parsed.timetuple()))
 
 
 def check_authorization(value: str | None) -> None:

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 
 from .engine.call import ALERT, ANSWER, END, ENDINGS, Step
+from .engine.scripts import FWD_ANSWER, FWD_CALLOUT
 
 ANSWERED = "answered"
 # Outcomes that ring before they end; the others fail before the phone rings.
 RINGING = ("answered", "no_answer", "rejected")
-FAILING = ("busy", "unreachable", "powered_off", "invalid_number", "platform_failure")
+FAILING = ("busy", "unreachable", "powered_off", "invalid_number", "platform_failure", "ports_insufficient")
 OUTCOMES = RINGING + FAILING
 
 RING_TIMEOUT = 60.0  # seconds a no_answer call rings before the platform gives up (spec: silent)
@@ -99,16 +100,20 @@ def reshape(outcome: tuple[Step, ...], talk: float | None, service: tuple[Step, 
 
     Unanswered: the outcome's script as is. Answered: the outcome's ring and answer
     timings, then the service's steps, cut short with the user's hang-up (8017) once
-    ``talk`` seconds have passed since the answer.
+    ``talk`` seconds have passed since the answer; a callback whose A hangs up while B
+    is still being called ends with 8009 and tear-down point 530 instead.
     """
     if talk is None:
         return outcome
     steps = list(outcome[:2])
     elapsed = 0.0
+    forwarding = False  # a callback is calling B and B has not answered yet
     for step in service[2:]:
         if elapsed + step.delay > talk:
-            steps.append(Step(round(talk - elapsed, 3), END, ENDINGS["user_hangup"]))
+            ending = ENDINGS["caller_hangup_before_forward" if forwarding else "user_hangup"]
+            steps.append(Step(round(talk - elapsed, 3), END, ending))
             return tuple(steps)
+        forwarding = step.kind == FWD_CALLOUT or (forwarding and step.kind != FWD_ANSWER)
         elapsed += step.delay
         steps.append(step)
     return tuple(steps)

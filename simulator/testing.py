@@ -29,6 +29,7 @@ class Answer:
     body: str = ""
     delay: float = 0.0
     drop: bool = False
+    location: str | None = None  # sent as a Location header (a redirect the platform must not follow)
 
 
 DROP = Answer(drop=True)
@@ -155,7 +156,8 @@ class Receiver:
             assert request.transport is not None
             request.transport.abort()
             raise asyncio.CancelledError  # aiohttp closes quietly; the platform sees a dropped connection
-        return web.Response(status=reply.status, text=reply.body)
+        headers = {"Location": reply.location} if reply.location else None
+        return web.Response(status=reply.status, text=reply.body, headers=headers)
 
     def app(self) -> web.Application:
         """An aiohttp application answering every path with ``handle``."""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, request_headers
+from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, parse_created, request_headers
 from simulator.api.codes import PlatformError
 
 SECRET = "testSecret123"
@@ -169,3 +169,9 @@ def test_a_beijing_stamped_request_cannot_be_replayed_8_hours_later():
 def test_digest_equals_the_standard_hmac(secret, nonce, created):
     expected = base64.b64encode(hmac.digest(secret.encode(), (nonce + created).encode(), "sha256")).decode()
     assert digest(secret, nonce, created) == expected
+
+
+@pytest.mark.parametrize("created", ["2026-10-57T10:00:00Z", "2026-13-01T10:00:00Z", "2026-10-01T25:00:00Z",
+                                     "2026-1-01T10:00:00Z"])
+def test_impossible_created_dates_are_refused(created):
+    assert parse_created(created) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import socket
 
 from simulator.client import b64
+from simulator.testing import Answer
 
 
 async def place(sim, n, **fields):
@@ -103,3 +104,16 @@ async def test_slow_sp_times_out_and_is_retried(make_sim, receiver):
     assert push.attempts[0].error == "timeout after 0.2s" and push.state == "retrying"
     await sim.advance(3600)
     assert push.state == "delivered" and len(push.attempts) == 2
+
+
+async def test_a_redirect_is_a_failed_push_not_followed(sim):
+    moved = Answer(302, location=sim.receiver.url("/elsewhere"))
+    sim.receiver.answer("/fee", moved)
+    sim.receiver.answer("/status", *[moved] * 4)
+    await place(sim, 1)
+    await sim.advance(60)
+    pushes = list(sim.platform.delivery.pushes)
+    assert {p.state for p in pushes if p.kind == "status"} == {"failed"}
+    (bill,) = [p for p in pushes if p.kind == "bill"]
+    assert bill.state == "retrying" and bill.attempts[0].status == 302
+    assert not sim.receiver.on("/elsewhere")  # the Location was not followed

@@ -135,3 +135,32 @@ async def test_bills_of_every_service_merge_in_one_message(make_sim):
     messages = sim.receiver.on("/fee")
     assert len(messages) == 1
     assert sorted(b["serviceType"] for b in messages[0].body["feeLst"]) == ["001", "001", "002"]
+
+
+async def test_a_caller_hanging_up_before_b_answers_ends_8009_at_tear_down_point_530(make_sim):
+    sim = await make(make_sim)
+    sim.platform.scenarios.activate_text("name: short\noutcomes: [{outcome: answered, talk: 1s}]\n")
+    await sim.client.click_to_call(**callback_body(sim))
+    await sim.advance(120)
+    events = sim.receiver.events()
+    assert events[-1][0] == "disconnect" and events[-1][1]["stateCode"] == 8009
+    (bill,) = sim.receiver.bills()
+    assert bill["ulFailReason"] == 530 and "fwdAnswerTime" not in bill
+
+
+async def test_a_verification_call_stopped_before_the_answer_bills_no_speech(sim):
+    reply = await sim.client.call_verify(**sim.verify_body())
+    stop = await sim.client.call_stop(reply["sessionId"])
+    assert stop["resultcode"] == "0"
+    await sim.advance(60)
+    (bill,) = sim.receiver.bills()
+    assert "callOutAnswerTime" not in bill and "ttsPlayTimes" not in bill and "ttsTransDuration" not in bill
+
+
+async def test_a_verification_call_stopped_mid_code_bills_what_was_spoken(sim):
+    reply = await sim.client.call_verify(**sim.verify_body())  # answer at +4 s, pretone 2 s, 3 plays of 4.6 s
+    await sim.advance(4 + 2 + 5)  # one play and a little of the second
+    await sim.client.call_stop(reply["sessionId"])
+    await sim.advance(60)
+    (bill,) = sim.receiver.bills()
+    assert bill["ttsPlayTimes"] == 2 and bill["ttsTransDuration"] == 7

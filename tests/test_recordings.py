@@ -141,3 +141,15 @@ async def test_another_apps_recording_is_not_found_and_an_app_without_recording_
         bills = {b["sessionId"]: b for b in sim.receiver.bills()}
         assert bills[mine["sessionId"]]["recordFlag"] == 0
         assert (await client.record_url(object_name(mine["sessionId"]), domain)).status == 404
+
+
+async def test_head_on_the_download_address_gives_its_size_without_the_audio(make_sim):
+    sim, sid = await recorded_call(make_sim, 5.0)
+    await sim.advance(60)
+    (bill,) = sim.receiver.bills()
+    location = (await sim.client.record_url(bill["recordObjectName"], bill["recordDomain"])).headers["Location"]
+    async with aiohttp.ClientSession() as s:
+        async with s.head(location) as r:
+            assert r.status == 200 and r.headers["Content-Type"] == "audio/wav"
+            assert int(r.headers["Content-Length"]) == 44 + 5 * 8000 * 2
+            assert await r.read() == b""

@@ -60,3 +60,13 @@ async def test_outage_refuses_every_api(make_sim):
         assert reply.status == 500 and reply["resultcode"] == "1010001", reply.body
     await sim.advance(60)
     assert (await sim.client.call_notify(**notify_body(sim)))["resultcode"] == "0"
+
+
+async def test_ports_insufficient_outcome_hangs_up_with_7109(sim):
+    sim.platform.scenarios.activate_text("name: p\noutcomes: [{outcome: ports_insufficient}]\n")
+    await sim.client.call_verify(**sim.verify_body())
+    await sim.advance(60)
+    events = sim.receiver.events()
+    assert [e for e, _ in events] == ["callout", "disconnect"] and events[-1][1]["stateCode"] == 7109
+    (bill,) = sim.receiver.bills()
+    assert (bill["ulFailReason"], bill["callOutUnaswRsn"], bill["sipStatusCode"]) == (522, 34, 503)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import aiohttp
 import pytest
@@ -138,3 +139,24 @@ async def _wrong_path_and_method(sim, session):
     async with session.get(sim.base_url + "/rest/httpsessions/callVerify/v1.0") as r:
         assert r.status == 405
         assert (await r.json(content_type=None))["resultdesc"].startswith("Invalid Rest API.")
+
+
+@pytest.mark.parametrize("field", ["userData", "preTone", "calleeNbr"])
+async def test_an_unpaired_surrogate_escape_is_refused_and_holds_no_port(sim, field):
+    raw = json.dumps(sim.verify_body(returnIdlePort="true")).replace("}", f', "{field}": "x\\ud800y"}}')
+    async with aiohttp.ClientSession() as session:
+        async with session.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", data=raw.encode(),
+                                headers=sim.client.headers()) as r:
+            doc = await r.json(content_type=None)
+            assert (r.status, doc["resultcode"]) == (403, "1010002")
+            assert doc["resultdesc"] == "Invalid request.body contains an unpaired UTF-16 surrogate escape"
+    ok = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true", userData="\U0001F600 pair is fine"))
+    assert ok["resultcode"] == "0" and ok["idlePort"] == 65534
+
+
+async def test_a_deeply_nested_body_is_refused_not_crashed(sim):
+    async with aiohttp.ClientSession() as session:
+        async with session.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", data=b"[" * 100_00,
+                                headers=sim.client.headers()) as r:
+            doc = await r.json(content_type=None)
+    assert (r.status, doc["resultcode"], doc["resultdesc"]) == (403, "1010002", "Invalid request.body is nested too deeply")

@@ -42,9 +42,12 @@ def bill_of(call: Call) -> dict[str, Any]:
     if ending.sip_status is not None and not call.answer:
         bill["sipStatusCode"] = ending.sip_status
     bill["recordFlag"] = 1 if call.recorded else 0
-    if call.tts_plays:
-        bill["ttsPlayTimes"] = call.tts_plays
-        bill["ttsTransDuration"] = math.ceil(call.tts_seconds)
+    if call.tts_plays and call.answer:
+        # A call cut short (stopped, or ended by a restart) spoke at most its talk time.
+        spoken = min(call.tts_seconds, call.talk_seconds)
+        if spoken > 0:
+            bill["ttsPlayTimes"] = min(call.tts_plays, math.ceil(call.tts_plays * spoken / call.tts_seconds))
+            bill["ttsTransDuration"] = math.ceil(spoken)
     bill["serviceType"] = call.service_type
     bill["hostName"] = call.session_id.rpartition("@")[2]
     if call.extra and "bill" in call.extra:

@@ -84,7 +84,8 @@ async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout
     headers.update(push_headers(push.app.key, push.app.secret, push.url, newlines))
     started = time.monotonic()
     try:
-        async with session.post(push.url, data=push.body, headers=headers,
+        # A redirect is not a 200 to the push: the platform does not follow it.
+        async with session.post(push.url, data=push.body, headers=headers, allow_redirects=False,
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
             answer = await resp.read()
             ok = accepted(resp.status, answer, push.kind == "bill")

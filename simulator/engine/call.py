@@ -41,6 +41,7 @@ ENDINGS: dict[str, Ending] = {
     "ports_insufficient": Ending(7109, "Voice ports are insufficient.", 522, 34, 503),
     "no_digits": Ending(8008, "Digit collection failed.", 100),
     "stopped": Ending(8017, "The call was stopped.", 516, 16),
+    "caller_hangup_before_forward": Ending(8009, "The caller hung up before connection.", 530),
 }
 
 # Step kinds a script is made of; the runner knows what each one does.
