@@ -175,8 +175,11 @@ async def test_api_latency_holds_the_answer_on_the_virtual_clock(make_sim):
     await post_scenario(sim, yaml="name: slow\noutcomes: [{outcome: answered}]\nchaos: {api: {latency: 5s}}\n")
     pending = sim.clock.pending
     task = asyncio.ensure_future(sim.client.call_verify(**sim.verify_body()))
-    while sim.clock.pending == pending:  # wait (real time, no simulated time) for the request to arrive
+    for _ in range(2000):  # wait (real time, no simulated time, at most ~2 s) for the request to arrive
+        if sim.clock.pending != pending or task.done():
+            break
         await asyncio.sleep(0.001)
+    assert sim.clock.pending != pending and not task.done(), "the request never reached the latency hold"
     await sim.advance(4.9)
     assert not task.done()
     await sim.advance(0.1)
