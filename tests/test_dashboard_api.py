@@ -1,6 +1,7 @@
 """The dashboard's HTTP side: the SSE feed from the journal, and the timeline SVG."""
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from xml.etree import ElementTree
@@ -21,7 +22,7 @@ async def _snapshots(session: aiohttp.ClientSession, url: str, count: int) -> li
     async with session.get(url) as resp:
         assert resp.status == 200
         assert resp.headers["Content-Type"].startswith("text/event-stream")
-        async for raw in resp.content:
+        while raw := await asyncio.wait_for(resp.content.readline(), 5):  # a regression fails fast
             line = raw.decode().rstrip("\n")
             if line.startswith("data: "):
                 out.append(json.loads(line[6:]))
@@ -39,7 +40,7 @@ async def test_feed_sends_a_snapshot_and_another_when_the_call_moves(sim, receiv
             lines = resp.content
 
             async def next_snapshot() -> dict[str, Any]:
-                async for raw in lines:
+                while raw := await asyncio.wait_for(lines.readline(), 5):  # a regression fails fast
                     if raw.startswith(b"data: "):
                         return json.loads(raw[6:])
                 raise AssertionError("feed ended")
