@@ -34,10 +34,11 @@ def _free_port() -> int:
 async def _start(data_dir: Path, port: int, log: Path) -> asyncio.subprocess.Process:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.pop("VOICESIM_CONTROL_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulator", "serve", "--port", str(port), "--data-dir", str(data_dir),
-        "--speed", str(SPEED), "--bill-retry-interval", str(RETRY), "--push-timeout", "2",
-        stdout=asyncio.subprocess.DEVNULL, stderr=log.open("ab"), env=env)
+    with log.open("ab") as err:  # the child has its own copy of the descriptor once started
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "simulator", "serve", "--port", str(port), "--data-dir", str(data_dir),
+            "--speed", str(SPEED), "--bill-retry-interval", str(RETRY), "--push-timeout", "2",
+            stdout=asyncio.subprocess.DEVNULL, stderr=err, env=env)
 
 
 async def _until(what: str, check: Callable[[], Any], timeout: float = 20.0) -> Any:
@@ -89,8 +90,11 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
         await _until("a first failed attempt of every bill",
                      lambda: all(_receptions(receiver)[s] >= 1 for s in sessions))
         cut = []
-        for i in range(LONG_CALLS):  # about 47 simulated seconds each: live when the process dies
-            reply = await client.call_verify(**body, calleeNbr=f"+86139000{i:05d}", times=9)
+        # about 58 simulated seconds each (ring 4 s, pre-tone 2 s, 8 digits spoken 9 times: 52.2 s),
+        # nearly 3 real seconds: surely live when the process dies
+        for i in range(LONG_CALLS):
+            reply = await client.call_verify(**dict(body, verifyCode="12345678"), calleeNbr=f"+86139000{i:05d}",
+                                             times=9)
             cut.append(reply["sessionId"])
         await _until("a second failed attempt of every bill",
                      lambda: all(_receptions(receiver)[s] >= 2 for s in sessions))
@@ -149,5 +153,9 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
         await control.close()
         if proc.returncode is None:
             proc.terminate()
-            await proc.wait()
+            try:
+                await asyncio.wait_for(proc.wait(), 10)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
     assert "Traceback" not in log.read_text(), log.read_text()
