@@ -70,9 +70,11 @@ async def test_python_m_simulator_serves_a_signed_request():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--call-ports", "9"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    drain = None
     try:
-        banner = await asyncio.to_thread(proc.stdout.readline)
+        banner = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 15)
         assert f"http://127.0.0.1:{port}" in banner
+        drain = asyncio.ensure_future(asyncio.to_thread(proc.stdout.read))  # a full pipe would block the server
         async with VoiceClient(f"http://127.0.0.1:{port}") as client:
             for _ in range(100):  # the banner comes just before the socket opens
                 try:
@@ -85,4 +87,11 @@ async def test_python_m_simulator_serves_a_signed_request():
         assert reply.status == 200 and reply["resultcode"] == "0" and reply["idlePort"] == 8
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if drain is not None:
+            await asyncio.wait_for(drain, 10)  # the pipe ends with the process
+        proc.stdout.close()
