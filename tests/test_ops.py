@@ -40,7 +40,11 @@ def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_
         assert failed.returncode != 0 and "401" in failed.stderr
     finally:
         server.terminate()
-        server.wait()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def test_serve_refuses_a_data_dir_it_cannot_use(tmp_path, capsys):

@@ -127,7 +127,7 @@ async def test_scenarios_skip_there(voice_platform):
 def _run(pytester: pytest.Pytester, **files: str) -> pytest.RunResult:
     pytester.makeini(INI)
     pytester.makepyfile(**files)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs", timeout=120)
 
 
 def test_a_user_suite_passes(pytester):
@@ -173,7 +173,11 @@ def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeyp
         result = _run(pytester, test_parity=PARITY_SUITE)
     finally:
         server.terminate()
-        server.wait()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     result.assert_outcomes(passed=1, skipped=3)
     result.stdout.fnmatch_lines([
         f"*advance() needs the simulator; skipped against the real platform at http://127.0.0.1:{port}*",
@@ -201,5 +205,5 @@ async def test_marked(voice_platform, sp_receiver):
     reply = await voice_platform.client.call_verify(**voice_platform.verify_request())
     assert (await voice_platform.wait_for_event("disconnect", reply["sessionId"]))["stateCode"] == 0
 ''')
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
     result.assert_outcomes(passed=1)
