@@ -2,7 +2,9 @@
 (its store is closed and it is never advanced again); a second one starts on the same dir."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import pytest
 
 from simulator import Platform, Settings, create_app
 from simulator.client import SimControl, VoiceClient
@@ -27,16 +29,27 @@ class Run:
         self.journal.store.close()
 
 
-async def _run(aiohttp_server: Any, tmp_path: Any, start: float = START, **overrides: Any) -> tuple[Run, Platform]:
-    settings = Settings(manual_clock=True, push_timeout=2.0, data_dir=str(tmp_path / "data"), **overrides)
-    platform = Platform(settings, Clock(manual=True, start=start))
-    app = create_app(platform=platform)
-    server = await aiohttp_server(app, host="127.0.0.1")
-    return Run(app, str(server.make_url("")).rstrip("/"), settings), platform
+@pytest.fixture
+async def start_run(aiohttp_server: Any, tmp_path: Any) -> AsyncIterator[Callable[..., Awaitable[tuple[Run, Platform]]]]:
+    """Starts runs on one data dir (``await start_run(start, **overrides)``); closes their clients at teardown."""
+    runs: list[Run] = []
+
+    async def start(start: float = START, **overrides: Any) -> tuple[Run, Platform]:
+        settings = Settings(manual_clock=True, push_timeout=2.0, data_dir=str(tmp_path / "data"), **overrides)
+        platform = Platform(settings, Clock(manual=True, start=start))
+        app = create_app(platform=platform)
+        server = await aiohttp_server(app, host="127.0.0.1")
+        runs.append(Run(app, str(server.make_url("")).rstrip("/"), settings))
+        return runs[-1], platform
+
+    yield start
+    for run in runs:
+        await run.client.close()
+        await run.control.close()
 
 
-async def test_a_bill_waiting_to_merge_at_the_crash_is_sent_after_restart(aiohttp_server, tmp_path, receiver):
-    first, p1 = await _run(aiohttp_server, tmp_path)
+async def test_a_bill_waiting_to_merge_at_the_crash_is_sent_after_restart(start_run, receiver):
+    first, p1 = await start_run()
     body = {"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000", "languageType": 2,
             "preTone": "pretone.wav", "verifyCode": "1234", "feeUrl": receiver.b64("/fee")}
     sid = (await first.client.call_verify(**body))["sessionId"]
@@ -44,7 +57,7 @@ async def test_a_bill_waiting_to_merge_at_the_crash_is_sent_after_restart(aiohtt
     assert p1.engine.live == {} and receiver.on("/fee") == []
     first.crash()
 
-    second, p2 = await _run(aiohttp_server, tmp_path, start=START - 3600)  # the clock resumes, not restarts
+    second, p2 = await start_run(start=START - 3600)  # the clock resumes, not restarts
     assert p2.clock.now() >= p1.clock.now()
     await p2.clock.advance(0)
     (message,) = receiver.on("/fee")
@@ -55,8 +68,8 @@ async def test_a_bill_waiting_to_merge_at_the_crash_is_sent_after_restart(aiohtt
     assert len(receiver.on("/fee")) == 1
 
 
-async def test_a_live_call_is_ended_as_an_abnormal_hangup(aiohttp_server, tmp_path, receiver):
-    first, p1 = await _run(aiohttp_server, tmp_path)
+async def test_a_live_call_is_ended_as_an_abnormal_hangup(start_run, receiver):
+    first, p1 = await start_run()
     body = {"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000", "languageType": 2,
             "preTone": "pretone.wav", "verifyCode": "1234", "userData": "ud",
             "statusUrl": receiver.b64("/status"), "feeUrl": receiver.b64("/fee")}
@@ -64,7 +77,7 @@ async def test_a_live_call_is_ended_as_an_abnormal_hangup(aiohttp_server, tmp_pa
     await p1.clock.advance(5)  # answered
     first.crash()
 
-    second, p2 = await _run(aiohttp_server, tmp_path)
+    second, p2 = await start_run()
     await p2.clock.advance(5)
     assert receiver.event_types(sid) == ["callout", "alerting", "answer", "disconnect"]
     info = receiver.events(session_id=sid)[-1][1]
@@ -77,9 +90,9 @@ async def test_a_live_call_is_ended_as_an_abnormal_hangup(aiohttp_server, tmp_pa
     assert [(c["sessionId"], c["state"], c["stateCode"]) for c in calls] == [(sid, "ended", 8000)]
 
 
-async def test_the_re_push_limit_counts_attempts_made_before_the_restart(aiohttp_server, tmp_path, receiver):
+async def test_the_re_push_limit_counts_attempts_made_before_the_restart(start_run, receiver):
     receiver.answer_always("/fee", 500)
-    first, p1 = await _run(aiohttp_server, tmp_path)
+    first, p1 = await start_run()
     body = {"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000", "languageType": 2,
             "preTone": "pretone.wav", "verifyCode": "1234", "feeUrl": receiver.b64("/fee")}
     await first.client.call_verify(**body)
@@ -87,38 +100,38 @@ async def test_the_re_push_limit_counts_attempts_made_before_the_restart(aiohttp
     assert len(receiver.on("/fee")) == 5
     first.crash()
 
-    second, p2 = await _run(aiohttp_server, tmp_path)
+    second, p2 = await start_run()
     await p2.clock.advance(10 * 3600)
     assert len(receiver.on("/fee")) == 7  # 2 more re-pushes make 6, then it is given up
     (push,) = await second.control.deliveries(kind="bill")
     assert push["state"] == "given_up" and len(push["attempts"]) == 7
 
 
-async def test_apps_registered_at_run_time_survive_a_restart(aiohttp_server, tmp_path):
-    first, _ = await _run(aiohttp_server, tmp_path)
+async def test_apps_registered_at_run_time_survive_a_restart(start_run):
+    first, _ = await start_run()
     await first.control.register_app("laterKey", "laterSecret", displayNumbers=["+8675528000009"])
     first.crash()
-    second, _ = await _run(aiohttp_server, tmp_path)
+    second, _ = await start_run()
     async with VoiceClient(second.base, "laterKey", "laterSecret") as client:
         reply = await client.call_verify(displayNbr="+8675528000009", calleeNbr="+8613800000000", languageType=2,
                                          preTone="pretone.wav", verifyCode="1234")
     assert reply["resultcode"] == "0"
 
 
-async def test_reset_also_empties_the_data_dir(aiohttp_server, tmp_path, receiver):
-    first, p1 = await _run(aiohttp_server, tmp_path)
+async def test_reset_also_empties_the_data_dir(start_run, receiver):
+    first, p1 = await start_run()
     await first.client.call_verify(displayNbr="+8675528000002", calleeNbr="+8613800000000", languageType=2,
                                    preTone="pretone.wav", verifyCode="1234")
     await p1.clock.advance(2)
     await first.control.reset()
     first.crash()
-    second, _ = await _run(aiohttp_server, tmp_path)
+    second, _ = await start_run()
     assert await second.control.calls() == [] and await second.control.requests() == []
     assert (await second.control.health())["recovered"]["callsEnded"] == 0
 
 
-async def test_a_live_callback_keeps_its_forwarding_leg_in_the_bill(aiohttp_server, tmp_path, receiver):
-    first, p1 = await _run(aiohttp_server, tmp_path, display_numbers=("+8675528000002", "+8675528000003"))
+async def test_a_live_callback_keeps_its_forwarding_leg_in_the_bill(start_run, receiver):
+    first, p1 = await start_run(display_numbers=("+8675528000002", "+8675528000003"))
     reply = await first.client.click_to_call(
         displayNbr="+8675528000002", callerNbr="+8613800000001", displayCalleeNbr="+8675528000003",
         calleeNbr="+8613900000002", partyTypeRequiredInDisconnect="true",
@@ -127,7 +140,7 @@ async def test_a_live_callback_keeps_its_forwarding_leg_in_the_bill(aiohttp_serv
     await p1.clock.advance(10)  # A and B talk
     first.crash()
 
-    _, p2 = await _run(aiohttp_server, tmp_path, display_numbers=("+8675528000002", "+8675528000003"))
+    _, p2 = await start_run(display_numbers=("+8675528000002", "+8675528000003"))
     await p2.clock.advance(5)
     disconnect = receiver.events(session_id=sid)[-1][1]
     assert disconnect["stateCode"] == 8000 and disconnect["partyType"] == 1
