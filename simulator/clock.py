@@ -125,13 +125,6 @@ class Clock:
             await self.settle()
         self._base_sim = target
 
-    async def run_until_idle(self, limit: float = 30 * 86400) -> None:
-        """Advance a manual clock until nothing is due any more (at most ``limit`` seconds)."""
-        end = self._base_sim + limit
-        await self.settle()
-        while self._heap and self._heap[0][0] <= end:
-            await self.advance(self._heap[0][0] - self._base_sim)
-
     # -- real/scaled mode --------------------------------------------------------
     def _arm(self) -> None:
         if not self._heap:

@@ -94,10 +94,6 @@ class Platform:
         """
         return self.scenarios.plan(service, callee, user_data, talk_seconds)
 
-    def script_for(self, service: str, callee: str, user_data: str | None, talk_seconds: float) -> tuple[Step, ...]:
-        """Only the script of ``plan_call`` (no push chaos); prefer ``place_call``."""
-        return self.plan_call(service, callee, user_data, talk_seconds).script
-
     def place_call(self, app: AppConfig, service: str, display: str, callee: str, plan: CallPlan, *,
                    user_data: str | None = None, status_url: str | None = None, fee_url: str | None = None,
                    record: bool = False, extra: dict[str, Any] | None = None) -> Call:

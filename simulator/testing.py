@@ -78,7 +78,6 @@ class Receiver:
         self.defaults: dict[str, Answer] = {}
         self.delays: dict[str, list[float]] = {}
         self.base_url = ""
-        self.arrived = asyncio.Event()
 
     # -- scripting -------------------------------------------------------------------
     def answer(self, path: str, *replies: Scripted) -> None:
@@ -147,7 +146,6 @@ class Receiver:
         reply = queue.pop(0) if queue else self.defaults.get(request.path, Answer())
         now = self.clock.now() if self.clock is not None else time.time()
         self.got.append(Received(request.path, dict(request.headers), body, now, str(request.url), reply))
-        self.arrived.set()
         stalls = self.delays.get(request.path)
         delay = reply.delay + (stalls.pop(0) if stalls else 0.0)
         if delay:
