@@ -1,9 +1,9 @@
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY simulator ./simulator
 COPY scenarios ./scenarios
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir -c constraints.txt .
 EXPOSE 8090
 # /_sim/health over loopback with the stdlib (slim images have no curl); sends the control token if set.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

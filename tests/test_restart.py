@@ -104,7 +104,7 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
             return health["journal"]["backlog"] == 0 and health["liveCalls"] == LONG_CALLS
         await _until("the journal to reach the disk", settled)
         proc.send_signal(signal.SIGKILL)
-        assert await proc.wait() == -signal.SIGKILL
+        assert await asyncio.wait_for(proc.wait(), 10) == -signal.SIGKILL
         before = _receptions(receiver)
         assert all(receiver.event_types(s)[-1] != "disconnect" for s in cut)
         assert all(r.accepted is False for r in receiver.on("/fee"))
