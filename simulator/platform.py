@@ -8,20 +8,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from . import services
 from .auth import Verifier
 from .clock import Clock
 from .config import AppConfig, Settings
 from .delivery import Delivery, DeliveryPolicy
-from .engine import Call, Engine, PortPool
-from .engine.call import SERVICE_VERIFY
-from .engine.call import Step
+from .digits import DigitSource
+from .engine import Call, Engine, PortPool, legs
+from .engine.call import SERVICE_VERIFY, Step
 from .engine.scripts import code_playback
 from .media import Media, MediaLibrary
-from .digits import DigitSource
-from .engine import legs
-from .recordings import Recordings
-from . import services
 from .outcomes import Timing, reshape
+from .recordings import Recordings
 from .scenarios import load_all
 from .selection import DEFAULT, CallPlan, ScenarioSet
 

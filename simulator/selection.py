@@ -12,8 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from .api.codes import PlatformError
-from .chaos import ApiChaos, BillChaos, StatusChaos, StatusFate, api_delay, api_refusal, bill_answer_lost, \
-    bill_delay, status_fate, unit
+from .chaos import (
+    ApiChaos,
+    BillChaos,
+    StatusChaos,
+    StatusFate,
+    api_delay,
+    api_refusal,
+    bill_answer_lost,
+    bill_delay,
+    status_fate,
+    unit,
+)
 from .clock import Clock
 from .engine.call import Step
 from .engine.ports import PortPool

@@ -57,7 +57,8 @@ def start_callback(platform: Platform, app: AppConfig, display: str, caller: str
     s = platform.settings
     script = callback_script(s.alert_after, s.answer_after, pre_voice.duration if pre_voice else 0.0,
                              s.callback_talk, max_minutes * 60.0)
-    extra: dict[str, Any] = {"leg": (leg.display, leg.callee), "bill": {"fwdDisplayNum": leg.display, "fwdDstNum": leg.callee}}
+    extra: dict[str, Any] = {"leg": (leg.display, leg.callee),
+                             "bill": {"fwdDisplayNum": leg.display, "fwdDstNum": leg.callee}}
     if record and app.can_record:
         extra["record_base"] = base_url  # recording starts when B answers (engine/legs.py)
     if party_type:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, parse_created, request_headers
 from simulator.api.codes import PlatformError
+from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, parse_created, request_headers
 
 SECRET = "testSecret123"
 NONCE = "66C92B11FF8A425FB8D4CCFE0ED9ED1F"

@@ -6,8 +6,17 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.chaos import ApiChaos, BillChaos, StatusChaos, api_delay, api_refusal, bill_answer_lost, \
-    bill_delay, status_fate, unit
+from simulator.chaos import (
+    ApiChaos,
+    BillChaos,
+    StatusChaos,
+    api_delay,
+    api_refusal,
+    bill_answer_lost,
+    bill_delay,
+    status_fate,
+    unit,
+)
 from simulator.outcomes import Span, parse_duration, parse_span
 
 N = 4000

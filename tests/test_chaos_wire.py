@@ -6,10 +6,10 @@ from collections import Counter
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from conftest import START, Receiver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import START, Receiver
 from simulator import Platform, Settings, create_app
 from simulator.chaos import StatusChaos, status_fate
 from simulator.client import VoiceClient

@@ -4,12 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from conftest import START
 
 from simulator import Platform, Settings, create_app
 from simulator.client import SimControl, VoiceClient
 from simulator.clock import Clock, utc_text
-
-from conftest import START
 
 NEW_KEY, NEW_SECRET = "teamAppKey0001", "teamSecret0001"
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 import pytest
+from conftest import START
 
 from simulator import Platform, Settings, create_app
 from simulator.client import SimControl, VoiceClient
 from simulator.clock import Clock
 from simulator.recorder import JOURNAL
-
-from conftest import START
 
 
 class Run:
@@ -30,7 +29,8 @@ class Run:
 
 
 @pytest.fixture
-async def start_run(aiohttp_server: Any, tmp_path: Any) -> AsyncIterator[Callable[..., Awaitable[tuple[Run, Platform]]]]:
+async def start_run(aiohttp_server: Any,
+                    tmp_path: Any) -> AsyncIterator[Callable[..., Awaitable[tuple[Run, Platform]]]]:
     """Starts runs on one data dir (``await start_run(start, **overrides)``); closes their clients at teardown."""
     runs: list[Run] = []
 

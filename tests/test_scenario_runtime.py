@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import aiohttp
 from aiohttp import web
-
 from conftest import START, Receiver
+
 from simulator import Platform, Settings, create_app
 from simulator.client import VoiceClient
 from simulator.clock import Clock

@@ -1,7 +1,7 @@
 """Scenarios and API chaos reach the notification and callback services too."""
 from __future__ import annotations
 
-from test_callback_flow import A, DISPLAY, DISPLAY_B, callback_body
+from test_callback_flow import DISPLAY, DISPLAY_B, A, callback_body
 from test_notify_flow import notify_body
 
 

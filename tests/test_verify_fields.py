@@ -156,7 +156,8 @@ async def test_an_unpaired_surrogate_escape_is_refused_and_holds_no_port(sim, fi
 
 async def test_a_deeply_nested_body_is_refused_not_crashed(sim):
     async with aiohttp.ClientSession() as session:
-        async with session.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", data=b"[" * 100_00,
+        async with session.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", data=b"[" * 10_000,
                                 headers=sim.client.headers()) as r:
             doc = await r.json(content_type=None)
-    assert (r.status, doc["resultcode"], doc["resultdesc"]) == (403, "1010002", "Invalid request.body is nested too deeply")
+    assert (r.status, doc["resultcode"]) == (403, "1010002")
+    assert doc["resultdesc"] == "Invalid request.body is nested too deeply"

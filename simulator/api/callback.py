@@ -7,7 +7,6 @@ from aiohttp import web
 
 from ..config import AppConfig
 from ..platform import Platform
-
 from ..services import Leg, start_callback
 from . import fields
 from ._http import platform_api, success

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from typing import Any
-
 from aiohttp import web
 
-from ..config import AppConfig
-from ..platform import Platform
-
 from .. import templates
+from ..config import AppConfig
 from ..engine.scripts import Play
 from ..platform import Platform
 from ..services import start_notify

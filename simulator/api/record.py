@@ -11,7 +11,6 @@ from aiohttp import web
 
 from ..config import AppConfig
 from ..platform import Platform
-
 from ..recordings import wav_size, write_wav
 from ._http import PLATFORM, platform_api, refusal
 from .codes import PlatformError, invalid
