@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/voicesim serve
 
 test: $(STAMP)
+	@scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
