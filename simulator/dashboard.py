@@ -31,7 +31,6 @@ _STOPPING = web.AppKey("dashboard_stopping", asyncio.Event)
 FEED_INTERVAL = 0.25  # real seconds between looks at the platform: the page's refresh rate
 KEEPALIVE = 15.0  # real seconds of silence after which the feed sends a comment line
 RECENT_CALLS = 200
-RESET_PATH = "/_sim/reset"
 RECENT_BILLS = 30
 BILL_LOOKBACK = 20_000  # pushes looked through for the newest bill messages
 
@@ -170,11 +169,9 @@ def routes(app: web.Application) -> None:
 
     app.on_shutdown.append(on_shutdown)
 
-    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
-        if request.path == RESET_PATH and request.method == "POST" and response.status == 200:
-            app[TALLY].clear()  # the journal starts afresh: so do the totals the page shows
-
-    app.on_response_prepare.append(on_prepare)
+    # The journal starts afresh (the control API's reset): so do the totals the page shows.
+    # A journal hook rather than an on_response_prepare signal, which would cost every request.
+    app[JOURNAL].clear_listeners.append(app[TALLY].clear)
     app.router.add_get("/_sim/ui", page)
     app.router.add_get("/_sim/ui/", page)
     app.router.add_get("/_sim/ui/feed", feed)

@@ -10,7 +10,7 @@ import itertools
 import json
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .clock import Clock, utc_text
 from .delivery.push import Attempt, Push
@@ -135,6 +135,7 @@ class Journal:
         self.ended: dict[int, int] = {}  # stateCode -> calls ended with it
         self.started = 0
         self._seq = itertools.count(1)
+        self.clear_listeners: list[Callable[[], None]] = []  # told after each ``clear``
 
     def resume(self, last_seq: int) -> None:
         """Continue numbering after ``last_seq`` (a journal reloaded from disk)."""
@@ -212,3 +213,5 @@ class Journal:
         self.started = 0
         if self.store is not None:
             self.store.clear()
+        for listener in self.clear_listeners:
+            listener()
