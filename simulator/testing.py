@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,3 +163,16 @@ class Receiver:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
+
+
+def stop_process(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:
+    """End a server a test started: terminate, wait ``grace`` seconds, then kill.
+
+    A test must never hang on a child that ignores SIGTERM, nor leave one running.
+    """
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -12,6 +12,7 @@ import pytest
 from simulator import config
 from simulator.cli import build_parser, main
 from simulator.client import VoiceClient
+from simulator.testing import stop_process
 
 
 def test_serve_help_documents_every_option(capsys):
@@ -86,12 +87,7 @@ async def test_python_m_simulator_serves_a_signed_request():
                     await asyncio.sleep(0.05)
         assert reply.status == 200 and reply["resultcode"] == "0" and reply["idlePort"] == 8
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         if drain is not None:
             await asyncio.wait_for(drain, 10)  # the pipe ends with the process
         proc.stdout.close()

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from simulator.testing import stop_process
+
 DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
 
 
@@ -39,12 +41,7 @@ def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_
         failed = subprocess.run(check, env=wrong, capture_output=True, timeout=10, text=True)
         assert failed.returncode != 0 and "401" in failed.stderr
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def test_serve_refuses_a_data_dir_it_cannot_use(tmp_path, capsys):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.testing import stop_process
+
 INI = """
 [pytest]
 asyncio_mode = auto
@@ -172,12 +174,7 @@ def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeyp
         monkeypatch.setenv("VOICESIM_REAL_APP_SECRET", "voicesimDemoSecret0000000001")
         result = _run(pytester, test_parity=PARITY_SUITE)
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
     result.assert_outcomes(passed=1, skipped=3)
     result.stdout.fnmatch_lines([
         f"*advance() needs the simulator; skipped against the real platform at http://127.0.0.1:{port}*",
