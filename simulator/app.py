@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control_media, control_views, dashboard, recorder, scenario_api
+from . import control, control_media, dashboard, recorder, scenario_api
 from .api import callback, notify, record, stop, verify
 from .api._http import PLATFORM, refusal
 from .api.codes import PlatformError
@@ -21,7 +21,7 @@ async def _wrong_method(request: web.Request) -> web.Response:
 
 async def _not_found(request: web.Request) -> web.Response:
     if request.path.startswith(recorder.CONTROL_PREFIX):
-        return control_views.unknown(request)
+        return control.unknown(request)
     return refusal(PlatformError(1010006, f"no API at {request.path}"))
 
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     route("HEAD", record.FILE_PATH, record.download)
     for path in PLATFORM_PATHS:
         route("*", path, _wrong_method)
-    control_views.routes(app)
+    control.routes(app)
     control_media.routes(app)
     scenario_api.routes(app)
     dashboard.routes(app)
