@@ -216,12 +216,11 @@ def live_calls(n: int) -> None:
     create_app(platform=platform)  # the journal's hooks record each call as the served product does
     platform.ports.capacity = n  # the bench measures memory, not the 65535-port limit
     app = platform.apps[DEMO_APP_KEY]
-    pre = platform.media.approved("pretone.wav")
     gc.collect()
     before = rss_bytes()
     started = time.perf_counter()
     for i in range(n):
-        platform.start_verify(app, "+8675528000002", f"+86138{i:08d}", "123456", 3, pre, user_data=f"u{i}")
+        platform.call_verify(app, "+8675528000002", f"+86138{i:08d}", "123456", 3, "pretone.wav", user_data=f"u{i}")
     elapsed = time.perf_counter() - started
     gc.collect()
     after = rss_bytes()

@@ -2,7 +2,8 @@
 from .app import create_app
 from .clock import Clock
 from .config import Settings
+from .errors import PlatformError
 from .platform import Platform
+from .version import __version__
 
-__all__ = ["Clock", "Platform", "Settings", "create_app"]
-__version__ = "0.1.0"
+__all__ = ["Clock", "Platform", "PlatformError", "Settings", "__version__", "create_app"]

@@ -1,4 +1,4 @@
-"""``voicesim``: serve the simulator, sign requests, send a verification code."""
+"""``voicesim``: serve the simulator, run the demo, check scenarios, sign requests, send a verification code."""
 from __future__ import annotations
 
 import argparse
@@ -8,9 +8,11 @@ import os
 import sys
 from typing import Sequence
 
-from . import __version__, config, demo, scenario_commands
+from . import config, demo
 from .auth import request_headers
 from .client import VoiceClient, b64
+from .scenarios import ScenarioError, load, shipped
+from .version import __version__
 
 HELP = {
     "host": "address to listen on (default 127.0.0.1)",
@@ -41,7 +43,7 @@ HELP = {
 }
 
 
-def _serve_parser(sub: argparse._SubParsersAction) -> None:
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="run the simulator",
                        description="Run the simulator. Every option can also be given as an environment "
                                    "variable VOICESIM_<NAME> (e.g. VOICESIM_CALL_PORTS=10); flags win.")
@@ -86,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--status-url", help="where status events go (sent Base64-encoded)")
     verify.add_argument("--fee-url", help="where bills go (sent Base64-encoded)")
     verify.add_argument("--user-data", help="echoed in every push of the call")
-    scenario_commands.add_parsers(sub)
+    _scenario_parsers(sub)
     demo.add_parser(sub)
     return parser
 
@@ -120,6 +122,39 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  scenarios:  {', '.join(settings.scenarios + ('default',))}", flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
+
+
+def _scenario_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser("scenarios", help="list the shipped scenarios, one line each")
+    p = sub.add_parser("validate", help="check scenario files (or shipped names) and name every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+
+def _list_scenarios(args: argparse.Namespace) -> int:
+    found = shipped()
+    width = max(map(len, found), default=0)
+    for name in found:
+        try:
+            description = load(name).description
+        except ScenarioError as exc:  # a broken shipped file is a bug; say so rather than hide it
+            description = f"INVALID: {exc.problems[0]}"
+        print(f"{name.ljust(width)}  {description}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    # every problem as ``file:line: field: message``; 0 only if all are valid
+    bad = 0
+    for spec in args.files:
+        try:
+            scenario = load(spec)
+        except ScenarioError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        print(f"{spec}: ok ({scenario.name})")
+    return 1 if bad else 0
 
 
 def _sign(args: argparse.Namespace) -> int:
@@ -159,5 +194,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
     commands = {"serve": _serve, "sign": _sign, "verify": _verify, "demo": demo.command,
-                **scenario_commands.COMMANDS}
+                "scenarios": _list_scenarios, "validate": _validate}
     return commands[args.command](args)

@@ -14,14 +14,16 @@ from typing import Any, Self
 
 import aiohttp
 
+from .api import paths
 from .auth import request_headers
 from .config import DEMO_APP_KEY, DEMO_APP_SECRET
 
-VERIFY_PATH = "/rest/httpsessions/callVerify/v1.0"
-NOTIFY_PATH = "/rest/httpsessions/callnotify/v2.0"
-CALLBACK_PATH = "/rest/httpsessions/click2Call/v2.0"
-STOP_PATH = "/rest/httpsessions/callStop/v2.0"
-RECORD_PATH = "/rest/provision/voice/record/v1.0"
+# The platform's paths, under the names this module has always exported.
+VERIFY_PATH = paths.VERIFY
+NOTIFY_PATH = paths.NOTIFY
+CALLBACK_PATH = paths.CALLBACK
+STOP_PATH = paths.STOP
+RECORD_PATH = paths.RECORD
 
 
 def b64(url: str) -> str:

@@ -92,6 +92,12 @@ class Clock:
         """Run ``fn(arg)`` after ``delay`` simulated seconds."""
         self.call_at(self.now() + delay, fn, arg)
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of simulated time (on a manual clock: until an advance passes them)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.call_later(seconds, _wake, future)
+        await future
+
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start I/O that belongs to the simulation; ``settle`` and ``advance`` wait for it."""
         task = asyncio.get_running_loop().create_task(coro)
@@ -185,6 +191,11 @@ class Clock:
         """Stop the timer and wait for running I/O to finish."""
         self._cancel_timer()
         await self.settle()
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def utc_text(t: float) -> str:

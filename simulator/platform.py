@@ -1,27 +1,39 @@
 """The simulated platform as one backend object: state and rules, no HTTP.
 
-The API layer translates requests into calls on it; tests, the demo and the pytest
-plugin can drive it directly.
+One method per platform API (``call_verify``, ``call_notify``, ``click_to_call``,
+``call_stop``, ``record_url``): the API layer checks a request's fields and calls
+the method; tests, the demo and the pytest plugin can drive it directly. Each
+method raises ``PlatformError`` for the platform's refusals.
 """
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import Sequence
 
-from . import services
 from .auth import Verifier
 from .clock import Clock
 from .config import AppConfig, Settings
 from .delivery import Delivery, DeliveryPolicy
-from .digits import DigitSource
-from .engine import Call, Engine, PortPool, legs
-from .engine.call import SERVICE_VERIFY, Step
-from .engine.scripts import code_playback
-from .media import Media, MediaLibrary
-from .outcomes import Timing, reshape
-from .recordings import Recordings
-from .scenarios import load_all
-from .selection import DEFAULT, CallPlan, ScenarioSet
+from .engine import (
+    SERVICE_CALLBACK,
+    SERVICE_NOTIFY,
+    SERVICE_VERIFY,
+    Call,
+    DigitSource,
+    Engine,
+    Leg,
+    Play,
+    PortPool,
+    Step,
+    callback_script,
+    code_playback,
+    legs,
+    notify_script,
+    plays_heard,
+)
+from .errors import PlatformError
+from .media import MediaLibrary
+from .recordings import Recording, Recordings
+from .scenarios import DEFAULT, CallPlan, ScenarioSet, Timing, load_all, reshape
 
 
 class Platform:
@@ -43,7 +55,7 @@ class Platform:
         self.engine = Engine(self.clock, self.ports, self.delivery, settings.host_name)
         self.recordings = Recordings(settings.record_keep)
         self.digits = DigitSource(settings.collect_digits, settings.digits_seed)
-        legs.register(self.engine, lambda call: services.on_record(self, call))
+        legs.register(self.engine, self._on_record)
         # Raises ScenarioError (a ValueError naming file, line, field) rather than half-running.
         self.scenarios = ScenarioSet(self.clock, self.ports, Timing(settings.alert_after, settings.answer_after),
                                      load_all(settings.scenarios, settings.seed), settings.seed)
@@ -63,58 +75,85 @@ class Platform:
         await self.clock.close()
         await self.delivery.close()
 
-    def start_verify(self, app: AppConfig, display: str, callee: str, code: str, times: int, pre_tone: Media,
-                     pos_tone: Media | None = None, *, status_url: str | None = None, fee_url: str | None = None,
-                     user_data: str | None = None) -> Call:
+    # -- the platform's APIs ---------------------------------------------------------
+    def call_verify(self, app: AppConfig, display: str, callee: str, code: str, times: int, pre_tone: str,
+                    pos_tone: str | None = None, *, status_url: str | None = None, fee_url: str | None = None,
+                    user_data: str | None = None) -> Call:
         """Place a verification-code call: pre-tone, the code ``times`` times, then the post-tone."""
+        pre = self.media.approved(pre_tone)
+        pos = self.media.approved(pos_tone) if pos_tone is not None else None
+        self._own_number(app, display)
         s = self.settings
         plays, speech = code_playback(len(code), times, s.digit_seconds, s.code_gap, s.loop_plays)
-        talk = round(pre_tone.duration + speech + (pos_tone.duration if pos_tone else 0.0), 3)
-        plan = self.plan_call(SERVICE_VERIFY, callee, user_data, talk)
+        talk = round(pre.duration + speech + (pos.duration if pos else 0.0), 3)
+        plan = self.scenarios.plan(callee, user_data, talk)
         call = self.engine.start_call(app, SERVICE_VERIFY, display, callee, plan.script, user_data=user_data,
                                       status_url=status_url, fee_url=fee_url, chaos=plan.chaos)
-        heard = plan.talk or 0.0  # an unanswered call speaks nothing; a short one part of the code
-        if heard >= talk:
-            call.tts_plays, call.tts_seconds = plays, speech
-        elif heard > pre_tone.duration and speech > 0:
-            call.tts_seconds = round(min(speech, heard - pre_tone.duration), 3)
-            call.tts_plays = min(plays, math.ceil(call.tts_seconds * plays / speech))
+        heard = (plan.talk or 0.0) - pre.duration  # an unanswered call speaks nothing; a short one part of the code
+        if heard > 0 and speech > 0:
+            call.tts_seconds = round(min(speech, heard), 3)
+            call.tts_plays = plays_heard(plays, speech, call.tts_seconds)
         return call
 
+    def call_notify(self, app: AppConfig, display: str, callee: str, plays: Sequence[Play], *,
+                    status_url: str | None = None, fee_url: str | None = None,
+                    user_data: str | None = None) -> Call:
+        """Place a notification call playing ``plays``; the users' digits come from ``digits``."""
+        self._own_number(app, display)
+        s = self.settings
+        plan = notify_script(s.alert_after, s.answer_after, plays, self.digits.draw, s.collect_after,
+                             s.collect_window, s.collect_replays)
+        shaped = self._shape(callee, user_data, plan.script)  # the active scenarios' say
+        call = self.engine.start_call(app, SERVICE_NOTIFY, display, callee, shaped.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, chaos=shaped.chaos)
+        if shaped.talk is not None:  # an unanswered call speaks nothing
+            call.tts_plays = plan.tts_plays
+            call.tts_seconds = plan.tts_seconds
+        return call
+
+    def click_to_call(self, app: AppConfig, display: str, caller: str, leg: Leg, *, max_minutes: int = 0,
+                      pre_voice: str | None = None, voices: Sequence[str] = (), record: bool = False,
+                      party_type: bool = False, base_url: str = "", status_url: str | None = None,
+                      fee_url: str | None = None, user_data: str | None = None) -> Call:
+        """Call A (``caller``, showing ``display``), then B (``leg``); the bill carries B's leg.
+
+        ``voices``: other audio files the request names, which must be approved too;
+        ``pre_voice``: played to A before B is called. ``base_url`` is the platform's own
+        address, for the bill's ``recordFileDownloadUrl``.
+        """
+        for name in voices:
+            self.media.approved(name)
+        pre = self.media.approved(pre_voice) if pre_voice is not None else None
+        self._own_number(app, display)
+        self._own_number(app, leg.display)
+        s = self.settings
+        script = callback_script(s.alert_after, s.answer_after, pre.duration if pre else 0.0, s.callback_talk,
+                                 max_minutes * 60.0)
+        shaped = self._shape(caller, user_data, script)  # scenarios match A, the first leg
+        record_base = base_url if record and app.can_record else None  # recording starts when B answers
+        return self.engine.start_call(app, SERVICE_CALLBACK, display, caller, shaped.script, user_data=user_data,
+                                      status_url=status_url, fee_url=fee_url, leg=leg, record_base=record_base,
+                                      party_type=party_type, chaos=shaped.chaos)
+
+    def call_stop(self, app: AppConfig, session_id: str) -> Call:
+        """End a live call of ``app`` at once; its disconnect and bill follow. 1020152 for any other."""
+        call = self.engine.live.get(session_id)
+        if call is None or call.app.key != app.key:  # another app's call is none of this app's business
+            raise PlatformError(1020152, "The call does not exist or has already ended.")
+        return self.engine.stop_call(session_id)
+
+    def record_url(self, app: AppConfig, file_name: str, domain: str) -> Recording:
+        """The finished recording ``file_name`` of ``app`` in ``domain``, or 1010002 (HTTP 404)."""
+        return self.recordings.get(file_name, domain, app.key, self.clock.now())
+
+    def recording_file(self, bucket: str, name: str) -> Recording:
+        """A finished recording by the address ``record_url`` gave for it, or 1010002 (HTTP 404)."""
+        rec = self.recordings.get(name, None, None, self.clock.now())
+        if rec.bucket != bucket:
+            raise PlatformError(1010002, f"{name} does not exist", http_status=404)
+        return rec
+
     # -- scenarios ------------------------------------------------------------------
-    def plan_call(self, service: str, callee: str, user_data: str | None, talk_seconds: float) -> CallPlan:
-        """What a new call will do, as the active scenarios decide (first match wins, else the default).
-
-        ``talk_seconds``: how long the platform plays after the answer before it hangs up
-        itself. The plan's ``script`` is a Step script for ``engine.start_call``; its
-        ``chaos`` goes on ``Call.chaos`` so delivery applies the scenario's push chaos;
-        its ``talk`` is the answered seconds (None when the call will not be answered).
-        """
-        return self.scenarios.plan(service, callee, user_data, talk_seconds)
-
-    def place_call(self, app: AppConfig, service: str, display: str, callee: str, plan: CallPlan, *,
-                   user_data: str | None = None, status_url: str | None = None, fee_url: str | None = None,
-                   record: bool = False, extra: dict[str, Any] | None = None) -> Call:
-        """Start a call that plays ``plan`` (from ``plan_call``) with its push chaos; raises port errors.
-
-        ``user_data`` should be the one the plan was made for.
-        """
-        return self.engine.start_call(app, service, display, callee, plan.script, user_data=user_data,
-                                      status_url=status_url, fee_url=fee_url, record=record, extra=extra,
-                                      chaos=plan.chaos)
-
-    def shape_call(self, service: str, callee: str, user_data: str | None, script: tuple[Step, ...]) -> CallPlan:
-        """``plan_call`` for a service with its own script (ring, answer, then its steps).
-
-        Calls no scenario takes keep ``script``; an unanswered outcome replaces it; an
-        answered one keeps its steps with the scenario's timings, cut short by a ``talk``.
-        """
-        playback = round(sum(step.delay for step in script[2:]), 3)
-        plan = self.scenarios.plan(service, callee, user_data, playback)
-        if plan.chaos is None and plan.scenario == DEFAULT:
-            return CallPlan(script, None, playback, DEFAULT)
-        return CallPlan(reshape(plan.script, plan.talk, script), plan.chaos, plan.talk, plan.scenario)
-
     def activate_scenario(self, *names: str) -> None:
         """Make the named scenarios (loaded at start or shipped) the active ones, first match first.
 
@@ -122,3 +161,26 @@ class Platform:
         configured value first. No names: only the default (everything answered) is left.
         """
         self.scenarios.activate(list(names))
+
+    def _shape(self, callee: str, user_data: str | None, script: tuple[Step, ...]) -> CallPlan:
+        """The plan of a service with its own script (ring, answer, then its steps).
+
+        Calls no scenario takes keep ``script``; an unanswered outcome replaces it; an
+        answered one keeps its steps with the scenario's timings, cut short by a ``talk``.
+        """
+        playback = round(sum(step.delay for step in script[2:]), 3)
+        plan = self.scenarios.plan(callee, user_data, playback)
+        if plan.chaos is None and plan.scenario == DEFAULT:
+            return CallPlan(script, None, playback, DEFAULT)
+        return CallPlan(reshape(plan.script, plan.talk, script), plan.chaos, plan.talk, plan.scenario)
+
+    @staticmethod
+    def _own_number(app: AppConfig, display: str) -> None:
+        if display not in app.display_numbers:
+            raise PlatformError(1010023)
+
+    def _on_record(self, call: Call) -> None:
+        """The legs of ``call`` were bridged and it records: register its recording."""
+        s = self.settings
+        assert call.record_base is not None
+        self.recordings.add(call, s.record_domain, s.record_bucket, call.record_base, self.clock.now())

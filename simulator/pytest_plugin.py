@@ -10,6 +10,8 @@
 (or ``VOICESIM_REAL_URL``) names a real platform: then the same test runs against it with the
 credentials in ``VOICESIM_REAL_APP_KEY``/``VOICESIM_REAL_APP_SECRET``/``VOICESIM_REAL_DISPLAY_NBR``,
 and the simulator-only helpers (the clock, ports, chaos through the control API) skip the test.
+``voice_platform_factory`` starts simulators with settings of the test's own
+(``await voice_platform_factory(call_ports=7)``), as aiohttp's ``aiohttp_server`` starts servers.
 Built on pytest-aiohttp's ``aiohttp_server``.
 """
 from __future__ import annotations
@@ -18,14 +20,14 @@ import asyncio
 import os
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Awaitable, Callable, NoReturn
+from typing import Any, AsyncIterator, Awaitable, Callable, NoReturn
 
 import pytest
 
 try:
     from pytest_asyncio import fixture as _async_fixture
 except ImportError:  # installed without pytest-aiohttp: the plugin loads; its fixtures need it when used
-    _async_fixture = pytest.fixture
+    _async_fixture = pytest.fixture  # type: ignore[assignment]
 
 from .app import create_app
 from .client import SimControl, VoiceClient
@@ -34,7 +36,7 @@ from .config import DEMO_DISPLAY_NUMBER, Settings
 from .platform import Platform
 from .testing import DROP, Answer, Receiver
 
-__all__ = ["VoicePlatform", "Receiver", "Answer", "DROP"]
+__all__ = ["DROP", "Answer", "Receiver", "VoicePlatform", "VoicePlatformFactory"]
 
 START = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC: the simulator's clock starts here in tests
 ENV_URL = "VOICESIM_REAL_URL"
@@ -72,6 +74,11 @@ class VoicePlatform:
     def simulated(self) -> bool:
         """True on the simulator, False against a real platform."""
         return self.platform is not None
+
+    @property
+    def clock(self) -> Clock:
+        """The simulator's clock (simulator only)."""
+        return self._sim_only("clock").clock
 
     def _sim_only(self, what: str) -> Platform:
         if self.platform is None:
@@ -219,22 +226,21 @@ async def sp_receiver(aiohttp_server: Any) -> Receiver:
     return receiver
 
 
+VoicePlatformFactory = Callable[..., Awaitable[VoicePlatform]]
+
+
 @_async_fixture
-async def voice_platform(request: pytest.FixtureRequest, aiohttp_server: Any, sp_receiver: Receiver,
-                         voice_platform_settings: dict[str, Any]) -> Any:
-    """The voice platform for one test: a fresh simulator (manual clock), or the real one in parity mode."""
-    real = _real_url(request.config)
-    if real:
-        key, secret = os.environ.get("VOICESIM_REAL_APP_KEY"), os.environ.get("VOICESIM_REAL_APP_SECRET")
-        if not key or not secret:
-            pytest.fail("parity mode needs VOICESIM_REAL_APP_KEY and VOICESIM_REAL_APP_SECRET", pytrace=False)
-        client = VoiceClient(real, key, secret)
-        vp = VoicePlatform(real.rstrip("/"), key, secret, os.environ.get("VOICESIM_REAL_DISPLAY_NBR",
-                                                                          DEMO_DISPLAY_NUMBER), client, sp_receiver)
-        vp._closers.append(client.close)
-    else:
-        settings = replace(Settings(manual_clock=True, push_timeout=5.0), **voice_platform_settings)
-        platform = Platform(settings, Clock(manual=True, start=START))
+async def voice_platform_factory(aiohttp_server: Any, sp_receiver: Receiver) -> AsyncIterator[VoicePlatformFactory]:
+    """Start simulators for one test: ``await voice_platform_factory(**settings)`` is a fresh one on a free port.
+
+    ``settings`` override ``Settings`` fields (a manual clock by default); ``clock=`` shares
+    one ``Clock`` between several. Pushes go to ``sp_receiver``; clients close at teardown.
+    """
+    made: list[VoicePlatform] = []
+
+    async def make(*, clock: Clock | None = None, **overrides: Any) -> VoicePlatform:
+        settings = replace(Settings(manual_clock=True, push_timeout=5.0), **overrides)
+        platform = Platform(settings, clock or Clock(manual=True, start=START))
         sp_receiver.clock = platform.clock
         server = await aiohttp_server(create_app(platform=platform), host="127.0.0.1")
         base = str(server.make_url("")).rstrip("/")
@@ -243,6 +249,28 @@ async def voice_platform(request: pytest.FixtureRequest, aiohttp_server: Any, sp
         vp = VoicePlatform(base, settings.app_key, settings.app_secret, settings.display_numbers[0], client,
                            sp_receiver, platform, control, settings)
         vp._closers += [client.close, control.close]
+        made.append(vp)
+        return vp
+
+    yield make
+    for vp in made:
+        await vp.close()
+
+
+@_async_fixture
+async def voice_platform(request: pytest.FixtureRequest, voice_platform_factory: VoicePlatformFactory,
+                         sp_receiver: Receiver, voice_platform_settings: dict[str, Any]) -> Any:
+    """The voice platform for one test: a fresh simulator (manual clock), or the real one in parity mode."""
+    real = _real_url(request.config)
+    if not real:
+        yield await voice_platform_factory(**voice_platform_settings)
+        return
+    key, secret = os.environ.get("VOICESIM_REAL_APP_KEY"), os.environ.get("VOICESIM_REAL_APP_SECRET")
+    if not key or not secret:
+        pytest.fail("parity mode needs VOICESIM_REAL_APP_KEY and VOICESIM_REAL_APP_SECRET", pytrace=False)
+    client = VoiceClient(real, key, secret)
+    vp = VoicePlatform(real.rstrip("/"), key, secret, os.environ.get("VOICESIM_REAL_DISPLAY_NBR",
+                                                                      DEMO_DISPLAY_NUMBER), client, sp_receiver)
+    vp._closers.append(client.close)
     yield vp
     await vp.close()
-

@@ -1,6 +1,7 @@
-"""A recording SP endpoint for tests: what the platform pushed, answered as the test scripts it.
+"""A recording SP endpoint: what the platform pushed, answered as a test scripts it, and counted.
 
-Used by our own tests and by the pytest plugin's ``sp_receiver`` fixture::
+The pytest plugin's ``sp_receiver`` fixture, our own tests and the demo's built-in SP
+all use this one receiver::
 
     receiver.answer("/fee", 500, 500)             # the next two bill pushes fail, then 200
     receiver.answer("/fee", Answer(200, delay=3))  # answer after 3 real seconds
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
+import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,16 +71,60 @@ class Received:
         return not (isinstance(doc, dict) and "resultcode" in doc and str(doc["resultcode"]) != "0")
 
 
-class Receiver:
-    """An SP endpoint: records every push, answers as the test scripts it (200 by default)."""
+REFUSED = Answer(500, "refused on purpose")  # what a receiver with a refuse rate answers when it refuses
 
-    def __init__(self, clock: Clock | None = None) -> None:
+
+@dataclass
+class Counts:
+    """What the SP accepted and refused, counted as pushes arrive (the SP's side of a run's story)."""
+
+    events: Counter[str] = field(default_factory=Counter)  # status events accepted, by eventType
+    events_refused: int = 0
+    bills: int = 0  # bills (not messages) accepted
+    bill_messages: int = 0
+    bill_messages_refused: int = 0
+    sessions: set[str] = field(default_factory=set)  # calls the SP accepted a push of
+
+    def add(self, body: Any, accepted: bool) -> None:
+        """Count one push with this JSON ``body``, accepted or not."""
+        if not isinstance(body, dict):
+            return
+        if body.get("eventType") == "fee":
+            bills = [b for b in body.get("feeLst") or () if isinstance(b, dict)]
+            if not accepted:
+                self.bill_messages_refused += 1
+                return
+            self.bill_messages += 1
+            self.bills += len(bills)
+            self.sessions.update(str(b.get("sessionId")) for b in bills)
+        elif isinstance(body.get("statusInfo"), dict):
+            if not accepted:
+                self.events_refused += 1
+                return
+            self.events[str(body.get("eventType"))] += 1
+            self.sessions.add(str(body["statusInfo"].get("sessionId")))
+
+
+class Receiver:
+    """An SP endpoint: records every push, answers as the test scripts it (200 by default).
+
+    ``refuse_rate``: the share of unscripted pushes answered 500 (drawn with ``seed``);
+    ``keep``: remember only the newest pushes (a long demo), counting them all.
+    """
+
+    def __init__(self, clock: Clock | None = None, *, refuse_rate: float = 0.0, seed: int | None = None,
+                 keep: int | None = None) -> None:
         self.clock = clock
         self.got: list[Received] = []
+        self.keep = keep
+        self.counts = Counts()
         self.script: dict[str, list[Answer]] = {}
         self.defaults: dict[str, Answer] = {}
         self.delays: dict[str, list[float]] = {}
+        self.refuse_rate = refuse_rate
+        self._random = random.Random(seed)
         self.base_url = ""
+        self._runner: web.AppRunner | None = None
 
     # -- scripting -------------------------------------------------------------------
     def answer(self, path: str, *replies: Scripted) -> None:
@@ -112,13 +158,13 @@ class Receiver:
 
     def events(self, path: str = "/status", session_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
         """``(eventType, statusInfo)`` of every status push to ``path``, optionally of one call."""
-        out = []
+        out: list[tuple[str, dict[str, Any]]] = []
         for r in self.on(path):
             if not isinstance(r.body, dict) or "statusInfo" not in r.body:
                 continue
             info = r.body["statusInfo"]
             if session_id is None or info.get("sessionId") == session_id:
-                out.append((r.body.get("eventType"), info))
+                out.append((str(r.body.get("eventType")), info))
         return out
 
     def event_types(self, session_id: str | None = None, path: str = "/status") -> list[str]:
@@ -144,9 +190,18 @@ class Receiver:
         except ValueError:
             body = raw.decode("utf-8", "replace")
         queue = self.script.get(request.path)
-        reply = queue.pop(0) if queue else self.defaults.get(request.path, Answer())
+        if queue:
+            reply = queue.pop(0)
+        elif self.refuse_rate > 0 and self._random.random() < self.refuse_rate:
+            reply = REFUSED
+        else:
+            reply = self.defaults.get(request.path, Answer())
         now = self.clock.now() if self.clock is not None else time.time()
-        self.got.append(Received(request.path, dict(request.headers), body, now, str(request.url), reply))
+        received = Received(request.path, dict(request.headers), body, now, str(request.url), reply)
+        self.got.append(received)
+        if self.keep is not None and len(self.got) >= 2 * self.keep:
+            del self.got[:-self.keep]  # amortised: trimmed once per ``keep`` pushes
+        self.counts.add(body, received.accepted)
         stalls = self.delays.get(request.path)
         delay = reply.delay + (stalls.pop(0) if stalls else 0.0)
         if delay:
@@ -164,15 +219,17 @@ class Receiver:
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
 
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen on ``host`` (a free port unless ``port`` is given) without a test server; the base URL."""
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, host, port).start()
+        bound = self._runner.addresses[0]
+        self.base_url = f"http://{host}:{bound[1]}"
+        return self.base_url
 
-def stop_process(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:
-    """End a server a test started: terminate, wait ``grace`` seconds, then kill.
-
-    A test must never hang on a child that ignores SIGTERM, nor leave one running.
-    """
-    proc.terminate()
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    async def close(self) -> None:
+        """Stop listening (after ``start``)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -9,8 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.api.codes import PlatformError
-from simulator.auth import AUTHORIZATION, Verifier, created_now, digest, parse_attrs, parse_created, request_headers
+from simulator.auth import (
+    AUTHORIZATION,
+    Verifier,
+    created_now,
+    digest,
+    parse_attrs,
+    parse_created,
+    request_headers,
+)
+from simulator.errors import PlatformError
 
 SECRET = "testSecret123"
 NONCE = "66C92B11FF8A425FB8D4CCFE0ED9ED1F"
@@ -43,7 +51,7 @@ def test_beijing_time_stamp_with_z_is_accepted():
 
 
 async def post(sim, headers, body=None):
-    return await sim.client.post("/rest/httpsessions/callVerify/v1.0", body or sim.verify_body(), headers=headers)
+    return await sim.client.post("/rest/httpsessions/callVerify/v1.0", body or sim.verify_request(), headers=headers)
 
 
 def signed(sim, **kw):
@@ -146,7 +154,7 @@ async def test_auth_refusal_carries_no_session_id(sim):
 def test_nonces_are_forgotten_once_their_stamp_has_left_the_window():
     v = Verifier({"key": SECRET}, window=300)
     t = 1_800_000_000.0
-    for i in range(100):
+    for _i in range(100):
         h = request_headers("key", SECRET, created=created_now(t))
         v.verify(h["Authorization"], h["X-AKSK"], now=t)
     assert len(v._seen) == 100

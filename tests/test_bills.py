@@ -9,7 +9,7 @@ from simulator.testing import Answer
 
 async def place(sim, n, **fields):
     for i in range(n):
-        reply = await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+86138{i:08d}", **fields))
+        reply = await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+86138{i:08d}", **fields))
         assert reply["resultcode"] == "0", reply.body
 
 

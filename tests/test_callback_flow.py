@@ -4,16 +4,7 @@ from __future__ import annotations
 import aiohttp
 
 from simulator.clock import utc_text
-
-DISPLAY, DISPLAY_B = "+8675528000002", "+8675528000003"
-A, B = "+8613800000001", "+8613900000002"
-
-
-def callback_body(sim, **overrides):
-    body = {"displayNbr": DISPLAY, "callerNbr": A, "displayCalleeNbr": DISPLAY_B, "calleeNbr": B,
-            "statusUrl": sim.receiver.b64("/status"), "feeUrl": sim.receiver.b64("/fee")}
-    body.update(overrides)
-    return {k: v for k, v in body.items() if v is not None}
+from tests.helpers import DISPLAY, DISPLAY_B, A, B, callback_body
 
 
 async def make(make_sim, **settings):
@@ -126,7 +117,7 @@ async def test_bills_of_every_service_merge_in_one_message(make_sim):
     sim = await make(make_sim, callback_talk=6.0)
     # all three end in the same second: verify at 4 + 2 + 2 x 3.4 + 2 = 14.8 s, notify at 4 + 5 + 5 = 14 s,
     # callback at 8 + 6 = 14 s
-    await sim.client.call_verify(**sim.verify_body(verifyCode="1234", times=2, posTone="postone.wav"))
+    await sim.client.call_verify(**sim.verify_request(verifyCode="1234", times=2, posTone="postone.wav"))
     await sim.client.call_notify(displayNbr=DISPLAY, calleeNbr=B, playInfoList=[{"notifyVoice": "notifyvoice.wav"},
                                                                                 {"notifyVoice": "notifyvoice.wav"}],
                                  statusUrl=sim.receiver.b64("/status"), feeUrl=sim.receiver.b64("/fee"))
@@ -149,7 +140,7 @@ async def test_a_caller_hanging_up_before_b_answers_ends_8009_at_tear_down_point
 
 
 async def test_a_verification_call_stopped_before_the_answer_bills_no_speech(sim):
-    reply = await sim.client.call_verify(**sim.verify_body())
+    reply = await sim.client.call_verify(**sim.verify_request())
     stop = await sim.client.call_stop(reply["sessionId"])
     assert stop["resultcode"] == "0"
     await sim.advance(60)
@@ -158,7 +149,7 @@ async def test_a_verification_call_stopped_before_the_answer_bills_no_speech(sim
 
 
 async def test_a_verification_call_stopped_mid_code_bills_what_was_spoken(sim):
-    reply = await sim.client.call_verify(**sim.verify_body())  # answer at +4 s, pretone 2 s, 3 plays of 4.6 s
+    reply = await sim.client.call_verify(**sim.verify_request())  # answer at +4 s, pretone 2 s, 3 plays of 4.6 s
     await sim.advance(4 + 2 + 5)  # one play and a little of the second
     await sim.client.call_stop(reply["sessionId"])
     await sim.advance(60)

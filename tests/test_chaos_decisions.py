@@ -6,7 +6,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.chaos import (
+from simulator.scenarios import Span, parse_duration, parse_span
+from simulator.scenarios.chaos import (
     ApiChaos,
     BillChaos,
     StatusChaos,
@@ -17,7 +18,6 @@ from simulator.chaos import (
     status_fate,
     unit,
 )
-from simulator.outcomes import Span, parse_duration, parse_span
 
 N = 4000
 probability = st.floats(0.0, 1.0, allow_nan=False)

@@ -6,14 +6,15 @@ from collections import Counter
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from conftest import START, Receiver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator import Platform, Settings, create_app
-from simulator.chaos import StatusChaos, status_fate
 from simulator.client import VoiceClient
 from simulator.clock import Clock
+from simulator.pytest_plugin import START
+from simulator.scenarios.chaos import StatusChaos, status_fate
+from simulator.testing import Receiver
 
 
 async def _run(seed: int, drop: float, duplicate: float, reorder: float) -> None:

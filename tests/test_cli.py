@@ -12,7 +12,7 @@ import pytest
 from simulator import config
 from simulator.cli import build_parser, main
 from simulator.client import VoiceClient
-from simulator.testing import stop_process
+from tests.helpers import stop_process
 
 
 def test_serve_help_documents_every_option(capsys):

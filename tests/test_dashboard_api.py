@@ -32,7 +32,7 @@ async def _snapshots(session: aiohttp.ClientSession, url: str, count: int) -> li
 
 
 async def test_feed_sends_a_snapshot_and_another_when_the_call_moves(sim, receiver):
-    reply = await sim.client.call_verify(**sim.verify_body(userData="u-1"))
+    reply = await sim.client.call_verify(**sim.verify_request(userData="u-1"))
     sid = reply["sessionId"]
     await sim.advance(0)  # the callout push has been answered
     async with aiohttp.ClientSession() as session:
@@ -58,7 +58,7 @@ async def test_feed_sends_a_snapshot_and_another_when_the_call_moves(sim, receiv
 
 async def test_feed_without_push_urls_says_so(make_sim):
     sim = await make_sim()
-    reply = await sim.client.call_verify(**sim.verify_body(statusUrl=None, feeUrl=None))
+    reply = await sim.client.call_verify(**sim.verify_request(statusUrl=None, feeUrl=None))
     await sim.advance(60)
     async with aiohttp.ClientSession() as session:
         [snap] = await _snapshots(session, f"{sim.base_url}/_sim/ui/feed?call={reply['sessionId']}", 1)
@@ -70,7 +70,7 @@ async def test_feed_without_push_urls_says_so(make_sim):
 
 async def test_timeline_svg_draws_the_call_its_pushes_and_a_refused_bill(sim, receiver):
     receiver.answer("/fee", 503)
-    reply = await sim.client.call_verify(**sim.verify_body())
+    reply = await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     sid = reply["sessionId"]
     async with aiohttp.ClientSession() as session:
@@ -94,7 +94,7 @@ async def test_timeline_svg_draws_the_call_its_pushes_and_a_refused_bill(sim, re
 
 
 async def test_reset_empties_the_page_and_its_totals(sim, receiver):
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     async with aiohttp.ClientSession() as session:
         [before] = await _snapshots(session, f"{sim.base_url}/_sim/ui/feed", 1)

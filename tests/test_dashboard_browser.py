@@ -42,8 +42,8 @@ async def browser() -> AsyncIterator[Any]:
 async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_sim, receiver, browser):
     sim = await make_sim(call_ports=10)
     receiver.answer("/fee", 500)  # the first bill message is refused: the page shows the re-push pending
-    first = await sim.client.call_verify(**sim.verify_body(userData="order-1001"))
-    second = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613900000001", userData="order-1002"))
+    first = await sim.client.call_verify(**sim.verify_request(userData="order-1001"))
+    second = await sim.client.call_verify(**sim.verify_request(calleeNbr="+8613900000001", userData="order-1002"))
     assert first.status == second.status == 200
     await sim.advance(30)  # both calls end; their bills leave together and are refused once
 
@@ -66,7 +66,7 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
                                                     "01:00:20"]
 
     # A call made while the page is open appears without a reload, and moves on as the clock does.
-    third = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613700000002", userData="order-1003"))
+    third = await sim.client.call_verify(**sim.verify_request(calleeNbr="+8613700000002", userData="order-1003"))
     live_row = page.locator(f'tr[data-session-id="{third["sessionId"]}"]')
     await live_row.wait_for(timeout=WAIT_MS)
     assert await live_row.get_attribute("data-state") == "callout"
@@ -108,7 +108,7 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
     await page.wait_for_function("document.querySelector('#control-message').textContent === 'done'",
                                  timeout=WAIT_MS)
     assert [s.scenario.name for s in sim.platform.scenarios.active] == ["busy"]
-    busy = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613600000003"))
+    busy = await sim.client.call_verify(**sim.verify_request(calleeNbr="+8613600000003"))
     await sim.advance(5)
     busy_row = page.locator(f'tr[data-session-id="{busy["sessionId"]}"]')
     await busy_row.wait_for(timeout=WAIT_MS)

@@ -10,10 +10,9 @@ import pytest
 from rich.console import Console
 
 from simulator.api import fields
-from simulator.api.codes import PlatformError
 from simulator.cli import main
-from simulator.demo import EVENT_TYPES, Demo, DemoOptions
-from simulator.demo_traffic import CALLING_CODES, Traffic
+from simulator.demo import CALLING_CODES, EVENT_TYPES, Demo, DemoOptions, Traffic
+from simulator.errors import PlatformError
 
 
 def _row(lines: list[str], label: str) -> list[str]:
@@ -28,7 +27,7 @@ async def test_seeded_fast_forward_run_ends_with_a_summary_equal_to_what_the_sp_
     out = io.StringIO()
     options = DemoOptions(rate=4, duration=30, seed=11, speed=200, port=0, call_ports=40, sp_error_rate=0.15)
     result = await Demo(options, Console(file=out, width=120)).run()
-    s, sp = result.summary, result.receiver
+    s, sp = result.summary, result.receiver.counts
 
     assert s["placed"] > 60  # ~120 arrivals in 30 s at 4/s, less any refused for want of ports
     assert s["live"] == 0 and sum(s["endings"].values()) == s["placed"]
@@ -77,7 +76,7 @@ def test_callees_are_global_numbers_of_the_locale_the_platform_accepts(locale):
 async def test_a_shipped_scenario_decides_how_the_calls_end():
     options = DemoOptions(rate=3, duration=10, seed=8, speed=200, port=0, scenarios=("busy",))
     result = await Demo(options, Console(file=io.StringIO())).run()
-    s, sp = result.summary, result.receiver
+    s, sp = result.summary, result.receiver.counts
     assert s["placed"] > 10 and s["endings"] == {"8102 The callee is busy.": s["placed"]}
     assert sp.events["alerting"] == sp.events["answer"] == 0  # busy fails before the phone rings
     assert sp.events["disconnect"] == sp.bills == s["placed"]

@@ -63,7 +63,7 @@ async def test_script_times_and_events(engine):
 
 
 async def test_stop_ends_a_live_call_once_and_unknown_is_refused(engine):
-    from simulator.api.codes import PlatformError
+    from simulator.errors import PlatformError
 
     call = engine.start_call(APP, "001", "+8675528000002", "+8613800000000", answered(1, 1, 100))
     await engine.clock.advance(5)

@@ -34,7 +34,7 @@ async def test_bad_registrations_are_refused_with_a_reason(sim, doc, text):
 
 
 async def test_approving_then_rejecting_an_audio_file(sim):
-    body = sim.verify_body(preTone="new.wav")
+    body = sim.verify_request(preTone="new.wav")
     async with aiohttp.ClientSession() as s:
         async with s.post(sim.base_url + "/_sim/media", json={"name": "new.wav", "state": "pending"}) as r:
             assert r.status == 201

@@ -35,7 +35,7 @@ def sample(samples, name, **labels):
 
 async def test_metrics_text_parses_and_counters_move_with_calls(sim):
     async def metrics():
-        reply = await sim.control.request("GET", "metrics")
+        reply = await sim.control_api.request("GET", "metrics")
         assert reply.status == 200
         return parse(reply.body["raw"])
 
@@ -45,8 +45,8 @@ async def test_metrics_text_parses_and_counters_move_with_calls(sim):
 
     sim.receiver.answer("/fee", 500)
     for _ in range(2):
-        await sim.client.call_verify(**sim.verify_body())
-    refused = await sim.client.call_verify(**sim.verify_body(verifyCode="x"))
+        await sim.client.call_verify(**sim.verify_request())
+    refused = await sim.client.call_verify(**sim.verify_request(verifyCode="x"))
     assert refused["resultcode"] == "1010002"
     m = await metrics()
     assert sample(m, "voicesim_calls_started_total") == 2

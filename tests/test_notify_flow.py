@@ -4,16 +4,9 @@ from __future__ import annotations
 import aiohttp
 
 from simulator.clock import utc_text
+from tests.helpers import notify_body
 
 NOTIFY_V1 = "/rest/httpsessions/callnotify/v1.0"
-
-
-def notify_body(sim, *plays, **overrides):
-    body = {"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000",
-            "playInfoList": list(plays) or [{"notifyVoice": "notifyvoice.wav"}],
-            "statusUrl": sim.receiver.b64("/status"), "feeUrl": sim.receiver.b64("/fee")}
-    body.update(overrides)
-    return {k: v for k, v in body.items() if v is not None}
 
 
 async def test_without_collection_the_platform_hangs_up_after_playing(sim):

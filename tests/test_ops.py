@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from simulator.testing import stop_process
+from tests.helpers import stop_process
 
 DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
 

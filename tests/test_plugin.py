@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.testing import stop_process
+from tests.helpers import stop_process
 
 INI = """
 [pytest]

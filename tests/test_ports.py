@@ -8,7 +8,7 @@ from simulator.engine import PortPool
 
 
 async def ask(sim, i=0):
-    return await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+8613900000{i:03d}", returnIdlePort="true"))
+    return await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+8613900000{i:03d}", returnIdlePort="true"))
 
 
 async def test_idle_ports_go_down_per_live_call_and_back_at_hangup(make_sim):

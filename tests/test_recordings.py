@@ -6,9 +6,9 @@ import wave
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-from test_callback_flow import DISPLAY, DISPLAY_B, callback_body
 
 from simulator.recordings import object_name
+from tests.helpers import DISPLAY, DISPLAY_B, callback_body
 
 DAY = 86400
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 import pytest
-from conftest import START
 
 from simulator import Platform, Settings, create_app
 from simulator.client import SimControl, VoiceClient
 from simulator.clock import Clock
-from simulator.recorder import JOURNAL
+from simulator.control import JOURNAL
+from simulator.pytest_plugin import START
 
 
 class Run:

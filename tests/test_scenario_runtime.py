@@ -7,11 +7,12 @@ from dataclasses import replace
 
 import aiohttp
 from aiohttp import web
-from conftest import START, Receiver
 
 from simulator import Platform, Settings, create_app
 from simulator.client import VoiceClient
 from simulator.clock import Clock
+from simulator.pytest_plugin import START
+from simulator.testing import Receiver
 
 SELECTIVE = """\
 name: selective
@@ -47,7 +48,7 @@ async def test_match_by_callee_and_user_data_the_rest_falls_to_the_default(make_
              ("+8613800000001", "order-17"): 0, ("+8613900000001", None): 0}
     sids = {}
     for (callee, user_data), _ in cases.items():
-        reply = await sim.client.call_verify(**sim.verify_body(calleeNbr=callee, userData=user_data))
+        reply = await sim.client.call_verify(**sim.verify_request(calleeNbr=callee, userData=user_data))
         sids[(callee, user_data)] = reply["sessionId"]
     await sim.advance(60)
     codes = end_codes(sim)
@@ -58,8 +59,8 @@ async def test_first_matching_scenario_wins(make_sim, tmp_path):
     exact = tmp_path / "exact.yaml"
     exact.write_text('name: exact\nmatch: {callee: "+8613800000007"}\noutcomes: [{outcome: powered_off}]\n')
     sim = await make_sim(scenarios=(str(exact), "rejected"))
-    a = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613800000007"))
-    b = await sim.client.call_verify(**sim.verify_body(calleeNbr="+8613800000008"))
+    a = await sim.client.call_verify(**sim.verify_request(calleeNbr="+8613800000007"))
+    b = await sim.client.call_verify(**sim.verify_request(calleeNbr="+8613800000008"))
     await sim.advance(60)
     codes = end_codes(sim)
     assert codes[a["sessionId"]] == 8104 and codes[b["sessionId"]] == 8004
@@ -71,7 +72,7 @@ async def test_weights_split_calls_in_proportion(make_sim):
                                               "  - {outcome: answered, weight: 3}\n  - {outcome: busy, weight: 1}\n")
     assert status == 200
     for n in range(80):
-        await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+86138000000{n:02d}"))
+        await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+86138000000{n:02d}"))
     await sim.advance(60)
     codes = list(end_codes(sim).values())
     assert len(codes) == 80 and set(codes) == {0, 8102}
@@ -91,7 +92,7 @@ async def test_every_outcome_gives_its_documented_disconnect_and_bill(make_sim):
     sim = await make_sim()
     for outcome, (events, code, q850, tear_down, sip) in expected.items():
         await post_scenario(sim, yaml=f"name: {outcome}\noutcomes: [{{outcome: {outcome}, alert: 2s}}]\n")
-        reply = await sim.client.call_verify(**sim.verify_body())
+        reply = await sim.client.call_verify(**sim.verify_request())
         await sim.advance(120)
         got = [(n, i) for n, i in sim.receiver.events() if i["sessionId"] == reply["sessionId"]]
         assert [n for n, _ in got] == events, outcome
@@ -108,10 +109,10 @@ async def test_runtime_activation_lists_switches_and_refuses_unknown(make_sim):
     assert {"busy", "outage", "status-chaos"} <= {s["name"] for s in doc["scenarios"]}
     status, doc = await post_scenario(sim, name="busy")
     assert status == 200 and doc["active"] == ["busy"]
-    busy = await sim.client.call_verify(**sim.verify_body())
+    busy = await sim.client.call_verify(**sim.verify_request())
     status, doc = await post_scenario(sim, names=[])
     assert doc["active"] == ["default"]
-    plain = await sim.client.call_verify(**sim.verify_body())
+    plain = await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     assert end_codes(sim) == {busy["sessionId"]: 8102, plain["sessionId"]: 0}
     status, doc = await post_scenario(sim, name="nope")
@@ -127,10 +128,10 @@ async def test_activation_restarts_port_timeline_and_restores_capacity(make_sim)
     await post_scenario(sim, yaml="name: p\noutcomes: [{outcome: answered}]\n"
                                   "chaos: {ports: [{at: 0s, capacity: 0}]}\n")
     await sim.advance(1)
-    refused = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true"))
+    refused = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true"))
     assert refused["resultcode"] == "1020154"
     await post_scenario(sim, names=[])
-    ok = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true"))
+    ok = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true"))
     assert ok["resultcode"] == "0" and ok["idlePort"] == 49
 
 
@@ -139,7 +140,7 @@ async def test_port_capacity_returns_to_the_configured_value(make_sim):
     await sim.advance(30)
     assert sim.platform.ports.capacity == 0
     await sim.advance(60)
-    reply = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true"))
+    reply = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true"))
     assert reply["resultcode"] == "0" and reply["idlePort"] == 6
 
 
@@ -157,7 +158,7 @@ async def test_api_injected_error_and_flow_control(make_sim):
                                   "    error: {code: 1020002, rate: 0.3}\n    rate_limit: {requests: 4, per: 10s}\n")
     answers = []
     for _ in range(6):
-        reply = await sim.client.call_verify(**sim.verify_body())
+        reply = await sim.client.call_verify(**sim.verify_request())
         answers.append((reply.status, reply["resultcode"]))
     assert answers[4:] == [(403, "1010009")] * 2  # past 4 in the window: flow control
     assert set(answers[:4]) <= {(200, "0"), (500, "1020002")}
@@ -165,7 +166,7 @@ async def test_api_injected_error_and_flow_control(make_sim):
     codes = []
     for _ in range(40):
         await sim.advance(3)
-        codes.append((await sim.client.call_verify(**sim.verify_body()))["resultcode"])
+        codes.append((await sim.client.call_verify(**sim.verify_request()))["resultcode"])
     assert set(codes) == {"0", "1020002"}
     assert 4 <= codes.count("1020002") <= 22
 
@@ -174,7 +175,7 @@ async def test_api_latency_holds_the_answer_on_the_virtual_clock(make_sim):
     sim = await make_sim()
     await post_scenario(sim, yaml="name: slow\noutcomes: [{outcome: answered}]\nchaos: {api: {latency: 5s}}\n")
     pending = sim.clock.pending
-    task = asyncio.ensure_future(sim.client.call_verify(**sim.verify_body()))
+    task = asyncio.ensure_future(sim.client.call_verify(**sim.verify_request()))
     for _ in range(2000):  # wait (real time, no simulated time, at most ~2 s) for the request to arrive
         if sim.clock.pending != pending or task.done():
             break
@@ -191,7 +192,7 @@ async def test_reorder_always_delivers_each_held_event_after_the_next(make_sim):
     sim = await make_sim()
     await post_scenario(sim, yaml="name: r\noutcomes: [{outcome: answered}]\n"
                                   "chaos: {status: {reorder: 1, reorder_window: 60s}}\n")
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     assert [e for e, _ in sim.receiver.events()] == ["alerting", "callout", "disconnect", "answer"]
 
@@ -200,7 +201,7 @@ async def test_a_held_event_leaves_when_the_window_closes(make_sim):
     sim = await make_sim()
     await post_scenario(sim, yaml="name: r\noutcomes: [{outcome: answered, talk: 15s}]\n"
                                   "chaos: {status: {reorder: 1, reorder_window: 10s}}\n")
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     t0 = sim.clock.now()
     await sim.advance(60)
     got = sim.receiver.on("/status")
@@ -214,7 +215,7 @@ async def test_bill_merge_window_and_latency(make_sim):
 
     async def three_calls_ending_in_one_second():
         for n in range(3):
-            await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+861380000000{n}"))
+            await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+861380000000{n}"))
             await sim.advance(0.3)
         await sim.advance(0.1)
 

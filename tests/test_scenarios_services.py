@@ -1,8 +1,7 @@
 """Scenarios and API chaos reach the notification and callback services too."""
 from __future__ import annotations
 
-from test_callback_flow import DISPLAY, DISPLAY_B, A, callback_body
-from test_notify_flow import notify_body
+from tests.helpers import DISPLAY, DISPLAY_B, A, callback_body, notify_body
 
 
 async def test_busy_notification_is_unanswered_and_speaks_nothing(make_sim):
@@ -56,7 +55,7 @@ async def test_outage_refuses_every_api(make_sim):
     for reply in (await sim.client.call_notify(**notify_body(sim)),
                   await sim.client.click_to_call(**callback_body(sim)),
                   await sim.client.call_stop(live["sessionId"]),
-                  await sim.client.call_verify(**sim.verify_body())):
+                  await sim.client.call_verify(**sim.verify_request())):
         assert reply.status == 500 and reply["resultcode"] == "1010001", reply.body
     await sim.advance(60)
     assert (await sim.client.call_notify(**notify_body(sim)))["resultcode"] == "0"
@@ -64,7 +63,7 @@ async def test_outage_refuses_every_api(make_sim):
 
 async def test_ports_insufficient_outcome_hangs_up_with_7109(sim):
     sim.platform.scenarios.activate_text("name: p\noutcomes: [{outcome: ports_insufficient}]\n")
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     events = sim.receiver.events()
     assert [e for e, _ in events] == ["callout", "disconnect"] and events[-1][1]["stateCode"] == 7109

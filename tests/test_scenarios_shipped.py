@@ -5,8 +5,8 @@ import filecmp
 import os
 from collections import Counter
 
-from simulator.chaos import bill_answer_lost, status_fate
 from simulator.scenarios import load, shipped
+from simulator.scenarios.chaos import bill_answer_lost, status_fate
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "scenarios")
 SHIPPED = {"default", "busy", "no-answer", "rejected", "short-call", "sp-flaky", "status-chaos",
@@ -30,7 +30,7 @@ def test_every_issue_scenario_is_shipped_and_the_repo_copies_match_the_package()
 
 async def test_default_answers_and_the_platform_hangs_up(make_sim):
     sim = await make_sim(scenarios=("default",))
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     events = sim.receiver.events()
     assert [e for e, _ in events] == ["callout", "alerting", "answer", "disconnect"]
@@ -42,11 +42,11 @@ async def test_default_answers_and_the_platform_hangs_up(make_sim):
 async def test_busy_fails_before_ringing_with_8102(make_sim):
     sim = await make_sim(scenarios=("busy",))
     for n in range(5):
-        await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+861380000000{n}"))
+        await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+861380000000{n}"))
     await sim.advance(60)
     calls = by_session(sim.receiver.events())
     assert len(calls) == 5
-    for sid, events in calls.items():
+    for _sid, events in calls.items():
         assert [e for e, _ in events] == ["callout", "disconnect"]
         assert events[1][1]["stateCode"] == 8102
     arrivals = [r.at for r in sim.receiver.on("/status") if r.body["eventType"] == "disconnect"]
@@ -62,7 +62,7 @@ async def test_busy_fails_before_ringing_with_8102(make_sim):
 
 async def test_no_answer_rings_sixty_seconds_then_8003(make_sim):
     sim = await make_sim(scenarios=("no-answer",))
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     t0 = sim.clock.now()
     await sim.advance(120)
     got = sim.receiver.on("/status")
@@ -77,11 +77,11 @@ async def test_no_answer_rings_sixty_seconds_then_8003(make_sim):
 async def test_rejected_rings_then_the_callee_declines_8004(make_sim):
     sim = await make_sim(scenarios=("rejected",))
     for n in range(4):
-        await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+861380000000{n}"))
+        await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+861380000000{n}"))
     await sim.advance(60)
     calls = by_session(sim.receiver.events())
     rings = []
-    for sid, events in calls.items():
+    for _sid, events in calls.items():
         assert [e for e, _ in events] == ["callout", "alerting", "disconnect"]
         assert events[-1][1]["stateCode"] == 8004
     for r in sim.receiver.on("/status"):
@@ -95,7 +95,7 @@ async def test_rejected_rings_then_the_callee_declines_8004(make_sim):
 async def test_short_call_user_hangs_up_within_three_seconds(make_sim):
     sim = await make_sim(scenarios=("short-call",))
     for n in range(6):
-        await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+861380000000{n}"))
+        await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+861380000000{n}"))
     await sim.advance(60)
     answered_at = {r.body["statusInfo"]["sessionId"]: r.at for r in sim.receiver.on("/status")
                    if r.body["eventType"] == "answer"}
@@ -115,7 +115,7 @@ async def test_sp_flaky_bills_are_re_pushed_hourly_when_answers_are_lost(make_si
     scenario = load("sp-flaky")
     sids = []
     for n in range(8):
-        reply = await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+861380000000{n}"))
+        reply = await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+861380000000{n}"))
         sids.append(reply["sessionId"])
         await sim.advance(5)  # distinct end seconds: one bill message per call
     await sim.advance(8 * 3600)
@@ -138,7 +138,7 @@ async def test_status_chaos_drops_duplicates_delays_and_reorders(make_sim):
     scenario = load("status-chaos")
     placed = []
     for n in range(30):
-        reply = await sim.client.call_verify(**sim.verify_body(calleeNbr=f"+86138000000{n:02d}"))
+        reply = await sim.client.call_verify(**sim.verify_request(calleeNbr=f"+86138000000{n:02d}"))
         placed.append(reply["sessionId"])
         await sim.advance(1)
     await sim.advance(600)
@@ -164,14 +164,14 @@ async def test_status_chaos_drops_duplicates_delays_and_reorders(make_sim):
 
 async def test_port_exhaustion_refuses_new_calls_between_30_and_90_seconds(make_sim):
     sim = await make_sim(scenarios=("port-exhaustion",))
-    first = await sim.client.call_verify(**sim.verify_body(times=9))
+    first = await sim.client.call_verify(**sim.verify_request(times=9))
     assert first["resultcode"] == "0"
     await sim.advance(30)
-    refused = await sim.client.call_verify(**sim.verify_body())
+    refused = await sim.client.call_verify(**sim.verify_request())
     assert refused.status == 503 and refused["resultcode"] == "1020154" and refused["sessionId"] == ""
     assert refused["resultdesc"] == "Insufficient voice ports."
     await sim.advance(60)
-    again = await sim.client.call_verify(**sim.verify_body())
+    again = await sim.client.call_verify(**sim.verify_request())
     assert again["resultcode"] == "0"
     await sim.advance(120)
     by_sid = by_session(sim.receiver.events())
@@ -182,14 +182,14 @@ async def test_port_exhaustion_refuses_new_calls_between_30_and_90_seconds(make_
 
 async def test_outage_answers_system_error_between_30_and_90_seconds(make_sim):
     sim = await make_sim(scenarios=("outage",))
-    assert (await sim.client.call_verify(**sim.verify_body()))["resultcode"] == "0"
+    assert (await sim.client.call_verify(**sim.verify_request()))["resultcode"] == "0"
     await sim.advance(30)
     for _ in range(3):
-        down = await sim.client.call_verify(**sim.verify_body())
+        down = await sim.client.call_verify(**sim.verify_request())
         assert down.status == 500
         assert down["resultcode"] == "1010001" and down["resultdesc"] == "Internal system error."
         await sim.advance(20)
     await sim.advance(30)  # now 120 s after start
-    assert (await sim.client.call_verify(**sim.verify_body()))["resultcode"] == "0"
+    assert (await sim.client.call_verify(**sim.verify_request()))["resultcode"] == "0"
     await sim.advance(60)
     assert len(sim.receiver.bills()) == 2

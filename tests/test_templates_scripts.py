@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.digits import DigitSource
+from simulator.engine import DigitSource
 from simulator.engine.call import END, ENDINGS
 from simulator.engine.scripts import COLLECT, Play, callback_script, notify_script
-from simulator.templates import check_text, fill, variables
+from simulator.media import check_text, fill, variables
 
 TEXT = "Dear ${TXT_5}, your code is ${NUM_6}, valid until ${DATE} ${TIME}."
 

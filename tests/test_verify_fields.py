@@ -55,7 +55,7 @@ INVALID = [
 
 @pytest.mark.parametrize("field,value,words", INVALID, ids=[f"{f}={v!r}"[:40] for f, v, _ in INVALID])
 async def test_field_rule(sim, field, value, words):
-    reply = await sim.client.call_verify(**sim.verify_body(**{field: value}))
+    reply = await sim.client.call_verify(**sim.verify_request(**{field: value}))
     assert reply.status == 403
     assert reply["resultcode"] == "1010002"
     assert reply["resultdesc"].startswith("Invalid request." + words)
@@ -79,12 +79,12 @@ VALID = [
 
 @pytest.mark.parametrize("field,value", VALID, ids=[f"{f}={v!r}"[:40] for f, v in VALID])
 async def test_valid_values_are_accepted(sim, field, value):
-    reply = await sim.client.call_verify(**sim.verify_body(**{field: value}))
+    reply = await sim.client.call_verify(**sim.verify_request(**{field: value}))
     assert (reply.status, reply["resultcode"]) == (200, "0")
 
 
 async def test_display_number_not_owned(sim):
-    reply = await sim.client.call_verify(**sim.verify_body(displayNbr="+8675528000099"))
+    reply = await sim.client.call_verify(**sim.verify_request(displayNbr="+8675528000099"))
     assert (reply.status, reply["resultcode"], reply["resultdesc"]) == (403, "1010023", "Display number invalid.")
 
 
@@ -93,12 +93,12 @@ async def test_unapproved_audio_is_refused_like_a_missing_one(make_sim):
     s.platform.media.put(Media("review.wav", state="pending"))
     s.platform.media.put(Media("nope.wav", state="rejected"))
     for name in ("review.wav", "nope.wav"):
-        reply = await s.client.call_verify(**s.verify_body(preTone=name))
+        reply = await s.client.call_verify(**s.verify_request(preTone=name))
         assert (reply.status, reply["resultdesc"]) == (403, f"Invalid request.{name} does not exist")
 
 
 async def test_idle_port_is_an_integer_when_asked(sim):
-    reply = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true"))
+    reply = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true"))
     assert reply["idlePort"] == 65534 and type(reply["idlePort"]) is int
 
 
@@ -143,14 +143,14 @@ async def _wrong_path_and_method(sim, session):
 
 @pytest.mark.parametrize("field", ["userData", "preTone", "calleeNbr"])
 async def test_an_unpaired_surrogate_escape_is_refused_and_holds_no_port(sim, field):
-    raw = json.dumps(sim.verify_body(returnIdlePort="true")).replace("}", f', "{field}": "x\\ud800y"}}')
+    raw = json.dumps(sim.verify_request(returnIdlePort="true")).replace("}", f', "{field}": "x\\ud800y"}}')
     async with aiohttp.ClientSession() as session:
         async with session.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", data=raw.encode(),
                                 headers=sim.client.headers()) as r:
             doc = await r.json(content_type=None)
             assert (r.status, doc["resultcode"]) == (403, "1010002")
             assert doc["resultdesc"] == "Invalid request.body contains an unpaired UTF-16 surrogate escape"
-    ok = await sim.client.call_verify(**sim.verify_body(returnIdlePort="true", userData="\U0001F600 pair is fine"))
+    ok = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true", userData="\U0001F600 pair is fine"))
     assert ok["resultcode"] == "0" and ok["idlePort"] == 65534
 
 

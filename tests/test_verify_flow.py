@@ -13,7 +13,7 @@ TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 
 async def test_documentation_example_succeeds(sim):
-    reply = await sim.client.call_verify(**sim.verify_body(statusUrl=None, feeUrl=None))
+    reply = await sim.client.call_verify(**sim.verify_request(statusUrl=None, feeUrl=None))
     assert reply.status == 200
     assert reply["resultcode"] == "0"
     assert reply["resultdesc"] == "Success"
@@ -23,13 +23,13 @@ async def test_documentation_example_succeeds(sim):
 
 async def test_answer_content_type_is_the_platforms(sim):
     async with aiohttp.ClientSession() as s:
-        async with s.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", json=sim.verify_body(),
+        async with s.post(sim.base_url + "/rest/httpsessions/callVerify/v1.0", json=sim.verify_request(),
                           headers=sim.client.headers()) as resp:
             assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"
 
 
 async def test_events_in_order_then_one_bill_agreeing_with_them(sim):
-    reply = await sim.client.call_verify(**sim.verify_body(userData="order-42"))
+    reply = await sim.client.call_verify(**sim.verify_request(userData="order-42"))
     sid = reply["sessionId"]
     t0 = sim.clock.now()
     await sim.advance(60)
@@ -73,7 +73,7 @@ async def test_events_in_order_then_one_bill_agreeing_with_them(sim):
 
 async def test_status_events_are_sent_once_even_if_refused(sim):
     sim.receiver.answer("/status", 500, 500, 500, 500)
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(3 * 3600)
     assert [e for e, _ in sim.receiver.events()] == ["callout", "alerting", "answer", "disconnect"]
     states = [p.state for p in sim.platform.delivery.pushes if p.kind == "status"]
@@ -81,7 +81,7 @@ async def test_status_events_are_sent_once_even_if_refused(sim):
 
 
 async def test_every_push_verifies_with_the_apps_secret(sim):
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     assert len(sim.receiver.got) == 5
     for r in sim.receiver.got:
@@ -95,7 +95,7 @@ async def test_every_push_verifies_with_the_apps_secret(sim):
 
 async def test_push_digest_variant_without_newlines(make_sim):
     s = await make_sim(push_newlines=False)
-    await s.client.call_verify(**s.verify_body())
+    await s.client.call_verify(**s.verify_request())
     await s.advance(1)
     r = s.receiver.got[0]
     attrs = dict(re.findall(r'(\w+)="([^"]*)"', r.headers["X-AKSK"]))
@@ -105,14 +105,14 @@ async def test_push_digest_variant_without_newlines(make_sim):
 
 async def test_app_default_urls_used_when_request_has_none(make_sim, receiver):
     s = await make_sim(status_url=receiver.url("/app-status"), fee_url=receiver.url("/app-fee"))
-    await s.client.call_verify(**s.verify_body(statusUrl=None, feeUrl=None))
+    await s.client.call_verify(**s.verify_request(statusUrl=None, feeUrl=None))
     await s.advance(60)
     assert len(receiver.on("/app-status")) == 4
     assert len(receiver.on("/app-fee")) == 1
 
 
 async def test_times_zero_loops_until_the_callee_hangs_up(sim):
-    await sim.client.call_verify(**sim.verify_body(times=0, verifyCode="12"))
+    await sim.client.call_verify(**sim.verify_request(times=0, verifyCode="12"))
     await sim.advance(120)
     (bill,) = sim.receiver.bills()
     assert bill["ttsPlayTimes"] == sim.settings.loop_plays
@@ -120,7 +120,7 @@ async def test_times_zero_loops_until_the_callee_hangs_up(sim):
 
 async def test_deliveries_endpoint_lists_attempts(sim):
     sim.receiver.answer("/fee", 500)
-    await sim.client.call_verify(**sim.verify_body())
+    await sim.client.call_verify(**sim.verify_request())
     await sim.advance(60)
     session = sim.client._session
     async with session.get(sim.base_url + "/_sim/deliveries?kind=bill") as resp:

@@ -6,13 +6,11 @@ from typing import Any
 from aiohttp import web
 
 from ..config import AppConfig
+from ..engine import Leg
+from ..errors import invalid
 from ..platform import Platform
-from ..services import Leg, start_callback
 from . import fields
 from ._http import platform_api, success
-from .codes import PlatformError, invalid
-
-PATH = "/rest/httpsessions/click2Call/v2.0"
 
 
 @platform_api()
@@ -38,14 +36,9 @@ def click_to_call(request: web.Request, platform: Platform, app: AppConfig, body
     user_data = fields.string(body, "userData", 1, 256)
     if play_pre_voice and pre_voice_name is None:
         raise invalid('preVoice is required when playPreVoice is "true"')
-    for name in (last_min_voice, wait_voice, hint_tone, pre_voice_name):
-        if name is not None:
-            platform.media.approved(name)
-    pre_voice = platform.media.approved(pre_voice_name) if play_pre_voice else None  # type: ignore[arg-type]
-    if display not in app.display_numbers or display_callee not in app.display_numbers:
-        raise PlatformError(1010023)
-    call = start_callback(platform, app, display, caller, Leg(display_callee, callee),  # type: ignore[arg-type]
-                          max_minutes=max_minutes or 0, pre_voice=pre_voice, record=record,
-                          party_type=party_type, base_url=str(request.url.origin()),
-                          status_url=status_url, fee_url=fee_url, user_data=user_data)
+    voices = [n for n in (last_min_voice, wait_voice, hint_tone, pre_voice_name) if n is not None]
+    call = platform.click_to_call(app, display, caller, Leg(display_callee, callee), max_minutes=max_minutes,
+                                  pre_voice=pre_voice_name if play_pre_voice else None, voices=voices,
+                                  record=record, party_type=party_type, base_url=str(request.url.origin()),
+                                  status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

@@ -10,16 +10,20 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
-from .codes import invalid
+from ..errors import invalid
 
 _GLOBAL_NUMBER = re.compile(r"\+[1-9][0-9]{2,29}")
 _DIGITS = re.compile(r"[0-9]+")
 _MISSING = object()
 
 
+@overload
+def string(body: dict[str, Any], name: str, lo: int, hi: int, required: Literal[True]) -> str: ...
+@overload
+def string(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False) -> str | None: ...
 def string(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False) -> str | None:
     """A String(lo-hi) field."""
     value = body.get(name, _MISSING)
@@ -34,6 +38,13 @@ def string(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = F
     return value
 
 
+@overload
+def integer(body: dict[str, Any], name: str, lo: int, hi: int, required: Literal[True]) -> int: ...
+@overload
+def integer(body: dict[str, Any], name: str, lo: int, hi: int, *, default: int) -> int: ...
+@overload
+def integer(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False,
+            default: int | None = None) -> int | None: ...
 def integer(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False,
             default: int | None = None) -> int | None:
     """An Integer field in ``lo..hi`` (a JSON number, not a string nor a boolean)."""
@@ -71,6 +82,10 @@ def choice(body: dict[str, Any], name: str, options: tuple[str, ...], default: s
     return value
 
 
+@overload
+def number(body: dict[str, Any], name: str, required: Literal[True]) -> str: ...
+@overload
+def number(body: dict[str, Any], name: str, required: bool = False) -> str | None: ...
 def number(body: dict[str, Any], name: str, required: bool = False) -> str | None:
     """A phone number, String(4-31), in global format: ``+``, country code, number.
 
@@ -87,6 +102,10 @@ def number(body: dict[str, Any], name: str, required: bool = False) -> str | Non
     return value
 
 
+@overload
+def digits(body: dict[str, Any], name: str, lo: int, hi: int, required: Literal[True]) -> str: ...
+@overload
+def digits(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False) -> str | None: ...
 def digits(body: dict[str, Any], name: str, lo: int, hi: int, required: bool = False) -> str | None:
     """A String(lo-hi) of digits 0-9 only."""
     value = string(body, name, lo, hi, required)

@@ -8,17 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import templates
 from ..config import AppConfig
-from ..engine.scripts import Play
+from ..engine import Play
+from ..errors import PlatformError, invalid
+from ..media import fill
 from ..platform import Platform
-from ..services import start_notify
 from . import fields
 from ._http import platform_api, success
-from .codes import PlatformError, invalid
 
-PATH = "/rest/httpsessions/callnotify/v2.0"
-PATH_V1 = "/rest/httpsessions/callnotify/v1.0"
 MAX_PLAYS = 5
 
 
@@ -41,9 +38,10 @@ def _play(platform: Platform, item: Any) -> Play:
             raise invalid("templateParas goes with templateId, not notifyVoice")
         media = platform.media.approved(voice)
     else:
-        media = platform.media.approved(template_id, "template")  # type: ignore[arg-type]
+        assert template_id is not None
+        media = platform.media.approved(template_id, "template")
         try:
-            templates.fill(media.text, paras or [])
+            fill(media.text, paras or [])
         except ValueError as exc:
             raise invalid(f"templateParas {exc}") from None
     return Play(media.duration, collect or 0, trigger if (collect and replay) else None, tts=template_id is not None)
@@ -76,8 +74,6 @@ def call_notify(request: web.Request, platform: Platform, app: AppConfig, body: 
     fee_url = fields.base64_url(body, "feeUrl")
     want_idle = fields.flag(body, "returnIdlePort")
     user_data = fields.string(body, "userData", 1, 256)
-    if display not in app.display_numbers:
-        raise PlatformError(1010023)
-    call = start_notify(platform, app, display, callee, plays,  # type: ignore[arg-type]
-                        status_url=status_url, fee_url=fee_url, user_data=user_data)
+    call = platform.call_notify(app, display, callee, plays, status_url=status_url, fee_url=fee_url,
+                                user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

@@ -10,13 +10,10 @@ from typing import Any
 from aiohttp import web
 
 from ..config import AppConfig
+from ..errors import PlatformError, invalid
 from ..platform import Platform
 from ..recordings import wav_size, write_wav
 from ._http import PLATFORM, platform_api, refusal
-from .codes import PlatformError, invalid
-
-PATH = "/rest/provision/voice/record/v1.0"
-FILE_PATH = "/voicesim-record/{bucket}/{name}"
 
 
 @platform_api(session_id=False, json_body=False)
@@ -28,7 +25,7 @@ def record_url(request: web.Request, platform: Platform, app: AppConfig, query: 
         raise invalid("fileName is required")
     if not domain:
         raise invalid("recordDomain is required")
-    rec = platform.recordings.get(name, domain, app.key, platform.clock.now())
+    rec = platform.record_url(app, name, domain)
     location = f"{request.url.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
     return web.Response(status=301, headers={"Location": location})
 
@@ -37,9 +34,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     """The WAV of a finished, unexpired recording, generated as it is sent."""
     platform = request.app[PLATFORM]
     try:
-        rec = platform.recordings.get(request.match_info["name"], None, None, platform.clock.now())
-        if rec.bucket != request.match_info["bucket"]:
-            raise PlatformError(1010002, f"{rec.name} does not exist", http_status=404)
+        rec = platform.recording_file(request.match_info["bucket"], request.match_info["name"])
     except PlatformError as exc:
         return refusal(exc)
     seconds = rec.seconds

@@ -6,12 +6,10 @@ from typing import Any
 from aiohttp import web
 
 from ..config import AppConfig
+from ..errors import invalid
 from ..platform import Platform
 from . import fields
 from ._http import answer, platform_api
-from .codes import PlatformError, invalid
-
-PATH = "/rest/httpsessions/callStop/v2.0"
 
 
 @platform_api(session_id=False)
@@ -20,8 +18,5 @@ def call_stop(request: web.Request, platform: Platform, app: AppConfig, body: di
     session_id = fields.string(body, "sessionid", 1, 256, required=True)
     if body.get("signal") != "call_stop":
         raise invalid('signal must be "call_stop"')
-    call = platform.engine.live.get(session_id)  # type: ignore[arg-type]
-    if call is None or call.app.key != app.key:  # another app's call is none of this app's business
-        raise PlatformError(1020152, "The call does not exist or has already ended.")
-    platform.engine.stop_call(call.session_id)
+    platform.call_stop(app, session_id)
     return answer({"resultcode": "0", "resultdesc": "Success"})

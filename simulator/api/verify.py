@@ -6,12 +6,10 @@ from typing import Any
 from aiohttp import web
 
 from ..config import AppConfig
+from ..errors import invalid
 from ..platform import Platform
 from . import fields
 from ._http import platform_api, success
-from .codes import PlatformError, invalid
-
-PATH = "/rest/httpsessions/callVerify/v1.0"
 
 
 @platform_api()
@@ -31,10 +29,6 @@ def call_verify(request: web.Request, platform: Platform, app: AppConfig, body: 
     fee_url = fields.base64_url(body, "feeUrl")
     want_idle = fields.flag(body, "returnIdlePort")
     user_data = fields.string(body, "userData", 1, 256)
-    pre_tone = platform.media.approved(pre_name)
-    pos_tone = platform.media.approved(pos_name) if pos_name is not None else None
-    if display not in app.display_numbers:
-        raise PlatformError(1010023)
-    call = platform.start_verify(app, display, callee, code, times, pre_tone, pos_tone,
-                                 status_url=status_url, fee_url=fee_url, user_data=user_data)
+    call = platform.call_verify(app, display, callee, code, times, pre_name, pos_name, status_url=status_url,
+                                fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, TypeVar
 
 from ..clock import utc_text
-from ..engine.call import Call
+from ..engine import Call, plays_heard
 
 MAX_PER_MESSAGE = 50
+T = TypeVar("T")
 
 
 def bill_of(call: Call) -> dict[str, Any]:
@@ -46,14 +47,21 @@ def bill_of(call: Call) -> dict[str, Any]:
         # A call cut short (stopped, or ended by a restart) spoke at most its talk time.
         spoken = min(call.tts_seconds, call.talk_seconds)
         if spoken > 0:
-            bill["ttsPlayTimes"] = min(call.tts_plays, math.ceil(call.tts_plays * spoken / call.tts_seconds))
+            bill["ttsPlayTimes"] = plays_heard(call.tts_plays, call.tts_seconds, spoken)
             bill["ttsTransDuration"] = math.ceil(spoken)
     bill["serviceType"] = call.service_type
     bill["hostName"] = call.session_id.rpartition("@")[2]
-    if call.extra and "bill" in call.extra:
-        bill.update(call.extra["bill"])
-    if call.recorded and call.extra and "record" in call.extra:
-        bill.update(call.extra["record"])
+    leg = call.leg
+    if leg is not None:
+        bill["fwdDisplayNum"] = leg.display
+        bill["fwdDstNum"] = leg.callee
+        for name, at in (("fwdStartTime", leg.start), ("fwdAlertingTime", leg.alert), ("fwdAnswerTime", leg.answer)):
+            if at:
+                bill[name] = utc_text(at)
+    rec = call.recording
+    if call.recorded and rec is not None:
+        bill.update(recordStartTime=utc_text(rec.start), recordObjectName=rec.object_name,
+                    recordBucketName=rec.bucket, recordDomain=rec.domain, recordFileDownloadUrl=rec.download_url)
     if call.user_data is not None:
         bill["userData"] = call.user_data
     return bill
@@ -64,7 +72,7 @@ def fee_body(bills: list[dict[str, Any]]) -> bytes:
     return json.dumps({"eventType": "fee", "feeLst": bills}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def chunks(bills: list[dict[str, Any]], size: int = MAX_PER_MESSAGE) -> list[list[dict[str, Any]]]:
+def chunks(bills: list[T], size: int = MAX_PER_MESSAGE) -> list[list[T]]:
     """Split bills into messages of at most ``size``."""
     return [bills[i:i + size] for i in range(0, len(bills), size)]
 

@@ -1,17 +1,16 @@
 """One push to an SP endpoint: the record of it, and the HTTP attempt that sends it."""
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import aiohttp
 
 from ..auth import push_headers
 from ..clock import utc_text
 from ..config import AppConfig
+from ..engine import PushChaos
 
 HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
 
@@ -51,7 +50,7 @@ class Push:
     state: str = SENDING
     next_at: float = 0.0
     attempts: list[Attempt] = field(default_factory=list)
-    chaos: Any = None  # bill chaos of the scenario of the message's first call (selection.CallChaos)
+    chaos: PushChaos | None = None  # bill chaos of the scenario of the message's first call
 
     def to_json(self) -> dict[str, object]:
         """The push as ``/_sim/deliveries`` shows it."""
@@ -91,7 +90,7 @@ async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout
             ok = accepted(resp.status, answer, push.kind == "bill")
             return Attempt(at, ok, resp.status, None if ok else _why(resp.status, answer),
                            time.monotonic() - started)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return Attempt(at, False, None, f"timeout after {timeout:g}s", time.monotonic() - started)
     except (aiohttp.ClientError, OSError, ValueError) as exc:
         return Attempt(at, False, None, f"{type(exc).__name__}: {exc}", time.monotonic() - started)

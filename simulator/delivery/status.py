@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from ..clock import utc_text
-from ..engine.call import Call
+from ..engine import Call
 
 
 def status_body(call: Call, event: str, at: float, extra: dict[str, Any] | None = None) -> bytes:

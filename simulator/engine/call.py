@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import AppConfig
 
@@ -57,6 +57,65 @@ class Step:
     arg: Any = None
 
 
+@dataclass(slots=True)
+class Leg:
+    """A voice callback's second leg: B's number, what B sees, and when B's steps happened."""
+
+    display: str  # displayCalleeNbr: the number B sees
+    callee: str  # calleeNbr: B
+    start: float = 0.0  # simulated epoch seconds; 0.0 means "not reached"
+    alert: float = 0.0
+    answer: float = 0.0  # B answered: the legs are bridged (a recording starts here)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingRef:
+    """Where a recorded call's recording lives, as the call's bill names it."""
+
+    start: float
+    object_name: str
+    bucket: str
+    domain: str
+    download_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFate:
+    """What happens to one status push: copies sent (0 = dropped), extra delay, held back."""
+
+    copies: int
+    delay: float = 0.0
+    hold: bool = False
+
+
+class PushChaos(Protocol):
+    """What delivery asks of the push chaos a scenario put on a call (``scenarios.CallChaos`` is one).
+
+    A Protocol here, so the engine and delivery need not know the scenarios that decide it.
+    """
+
+    @property
+    def touches_status(self) -> bool:
+        """False when the scenario leaves status pushes alone (it only touches bills)."""
+
+    @property
+    def reorder_window(self) -> float:
+        """Seconds a held-back status event waits at most for the call's next one."""
+
+    @property
+    def merge_window(self) -> float | None:
+        """The bill merge window the scenario sets, if any."""
+
+    def status_fate(self, call_seq: int, event: str) -> StatusFate:
+        """What happens to status event ``event`` of call ``call_seq``."""
+
+    def bill_delay(self, key: str) -> float:
+        """Extra seconds before bill message ``key`` leaves."""
+
+    def bill_answer_lost(self, key: str, attempt: int) -> bool:
+        """Whether the SP's answer to that attempt is lost, so the bill is re-pushed."""
+
+
 @dataclass(slots=True, eq=False)
 class Call:
     """One live or ended call. Times are simulated epoch seconds; 0.0 means "not reached"."""
@@ -82,9 +141,11 @@ class Call:
     tts_plays: int = 0
     tts_seconds: float = 0.0
     recorded: bool = False
-    extra: dict[str, Any] | None = None  # service-specific data (forwarding leg, digits, ...)
-    bridge: float = 0.0  # callback: when B answered and the two legs were bridged
-    chaos: Any = None  # the selecting scenario's status/bill chaos (selection.CallChaos), if any
+    leg: Leg | None = None  # a voice callback's second leg (B)
+    record_base: str | None = None  # set: record once the legs are bridged, downloads from this address
+    recording: RecordingRef | None = None  # set when the recording started
+    party_type: bool = False  # the disconnect event carries partyType (partyTypeRequiredInDisconnect)
+    chaos: PushChaos | None = None  # the selecting scenario's status/bill chaos, if any
 
     @property
     def live(self) -> bool:
@@ -100,8 +161,8 @@ class Call:
 
     @property
     def recorded_seconds(self) -> float:
-        """Seconds a recording covers: from the bridge (callback) or the answer, to the end."""
-        start = self.bridge or self.answer
+        """Seconds a recording covers: from the bridge (a callback's B answered) or the answer, to the end."""
+        start = (self.leg.answer if self.leg is not None else 0.0) or self.answer
         if not start or not self.end:
             return 0.0
         return round(self.end - start, 3)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..clock import utc_text
-from .call import Call
+from .call import Call, Leg
 from .runner import Engine
 from .scripts import COLLECT, FWD_ALERT, FWD_ANSWER, FWD_CALLOUT
 
@@ -21,27 +20,33 @@ def _collect(engine: Engine, call: Call, digits: str) -> None:
     engine.sink.status(call, "collectInfo", {"digitInfo": digits})
 
 
-def _leg_event(engine: Engine, call: Call, event: str, bill_field: str) -> None:
-    display, callee = call.extra["leg"]  # type: ignore[index]
-    call.extra["bill"][bill_field] = utc_text(engine.clock.now())  # type: ignore[index]
-    engine.sink.status(call, event, {"caller": display, "called": callee})
+def _leg(call: Call) -> Leg:
+    assert call.leg is not None, "only a callback's script has steps of its second leg"
+    return call.leg
+
+
+def _leg_event(engine: Engine, call: Call, event: str) -> None:
+    leg = _leg(call)
+    engine.sink.status(call, event, {"caller": leg.display, "called": leg.callee})
 
 
 def _fwd_callout(engine: Engine, call: Call, _: Any) -> None:
-    _leg_event(engine, call, "callout", "fwdStartTime")
+    _leg(call).start = engine.clock.now()
+    _leg_event(engine, call, "callout")
 
 
 def _fwd_alert(engine: Engine, call: Call, _: Any) -> None:
-    _leg_event(engine, call, "alerting", "fwdAlertingTime")
+    _leg(call).alert = engine.clock.now()
+    _leg_event(engine, call, "alerting")
 
 
 def register(engine: Engine, on_record: OnRecord) -> None:
     """Teach ``engine`` the step kinds of digit collection and the callback's second leg."""
 
     def fwd_answer(engine: Engine, call: Call, _: Any) -> None:
-        call.bridge = engine.clock.now()
-        _leg_event(engine, call, "answer", "fwdAnswerTime")
-        if "record_base" in call.extra:  # type: ignore[operator]
+        _leg(call).answer = engine.clock.now()
+        _leg_event(engine, call, "answer")
+        if call.record_base is not None:
             call.record = True
             on_record(call)
 

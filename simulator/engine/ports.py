@@ -1,7 +1,7 @@
 """The platform's pool of call ports, and each app's quota of concurrent calls."""
 from __future__ import annotations
 
-from ..api.codes import PlatformError
+from ..errors import PlatformError
 
 
 class PortPool:

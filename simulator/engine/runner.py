@@ -10,10 +10,10 @@ import time
 from collections import deque
 from typing import Any, Callable, Protocol
 
-from ..api.codes import PlatformError
 from ..clock import Clock
 from ..config import AppConfig
-from .call import ALERT, ALERTING, ANSWER, ANSWERED, CALLOUT, END, ENDED, ENDINGS, Call, Ending, Step
+from ..errors import PlatformError
+from .call import ALERT, ALERTING, ANSWER, ANSWERED, CALLOUT, END, ENDED, ENDINGS, Call, Ending, Leg, PushChaos, Step
 from .ports import PortPool
 
 RECORDING_MIN_SECONDS = 3.0
@@ -52,16 +52,21 @@ class Engine:
 
     def start_call(self, app: AppConfig, service_type: str, caller: str, callee: str, script: tuple[Step, ...], *,
                    user_data: str | None = None, status_url: str | None = None, fee_url: str | None = None,
-                   record: bool = False, extra: dict[str, Any] | None = None, chaos: Any = None) -> Call:
+                   record: bool = False, leg: Leg | None = None, record_base: str | None = None,
+                   party_type: bool = False, chaos: PushChaos | None = None) -> Call:
         """Place a call now: take a port (or raise 1020165/1020154), send callout, schedule the script.
 
-        ``chaos``: the selecting scenario's push chaos, set before the first event leaves.
+        ``record``: record from the answer. ``leg``, ``record_base``, ``party_type``: a
+        voice callback's second leg, where its recording (from B's answer) downloads
+        from, and whether its disconnect says which party hung up. ``chaos``: the
+        selecting scenario's push chaos, set before the first event leaves.
         """
         self.ports.acquire(app.key, app.quota)
         now = self.clock.now()
         seq = next(self._seq)
         call = Call(self._session_id(seq, now), seq, app, service_type, caller, callee, script, user_data,
-                    status_url, fee_url, record, start=now, extra=extra, chaos=chaos)
+                    status_url, fee_url, record, start=now, leg=leg, record_base=record_base, party_type=party_type,
+                    chaos=chaos)
         self.live[call.session_id] = call
         self.started += 1
         self.sink.status(call, "callout")
@@ -129,8 +134,8 @@ class Engine:
         self.live.pop(call.session_id, None)
         self.ended.append(call)
         disconnect: dict[str, Any] = {"stateCode": ending.state_code, "stateDesc": ending.desc}
-        if call.extra and "disconnect" in call.extra:  # e.g. a callback's partyType
-            disconnect.update(call.extra["disconnect"])
+        if call.party_type:
+            disconnect["partyType"] = 1
         self.sink.status(call, "disconnect", disconnect)
         self.sink.bill(call)
 

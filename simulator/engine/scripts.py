@@ -1,6 +1,7 @@
 """Default scripts: what a call does when no scenario says otherwise."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -22,6 +23,16 @@ def code_playback(digits: int, times: int, digit_seconds: float, gap: float, loo
     """How often the code is spoken and for how long: ``times`` 0 loops until the callee hangs up."""
     plays = times if times > 0 else loop_plays
     return plays, round(plays * (digits * digit_seconds + gap), 3)
+
+
+def plays_heard(plays: int, seconds: float, heard: float) -> int:
+    """Of ``plays`` spoken in ``seconds``, how many were (at least partly) heard in ``heard`` seconds.
+
+    Speech cut short (the callee hung up, the call was stopped) is billed pro rata, rounded up.
+    """
+    if heard >= seconds:
+        return plays
+    return min(plays, math.ceil(plays * heard / seconds)) if seconds > 0 else 0
 
 
 # Step kinds of the other services; their handlers live in ``engine/legs.py``.

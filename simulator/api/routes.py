@@ -1,0 +1,56 @@
+"""The platform's HTTP surface: every API path, with its method and handler, in one table.
+
+Each route is journaled (``/_sim/requests``, ``voicesim_api_answers_total``); a known
+path asked with another method answers 1010006 with HTTP 405, and a path that is no
+API of the platform's 1010006 with HTTP 404, as the platform does.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..errors import PlatformError
+from ..journal import Journal
+from . import callback, notify, paths, record, stop, verify
+from ._http import Handler, journaled, refusal
+
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("POST", paths.VERIFY, verify.call_verify),
+    ("POST", paths.NOTIFY, notify.call_notify),
+    ("POST", paths.NOTIFY_V1, notify.call_notify),
+    ("POST", paths.CALLBACK, callback.click_to_call),
+    ("POST", paths.STOP, stop.call_stop),
+    ("GET", paths.RECORD, record.record_url),
+    ("GET", paths.RECORD_FILE, record.download),
+    ("HEAD", paths.RECORD_FILE, record.download),
+)
+# Browsers ask every server for this: neither an API request of an SP's nor worth a journal entry.
+_NOT_JOURNALED = frozenset({"/favicon.ico"})
+
+
+async def _wrong_method(request: web.Request) -> web.Response:
+    return refusal(PlatformError(1010006, f"{request.method} is not allowed here", http_status=405))
+
+
+async def _no_api(request: web.Request) -> web.Response:
+    return refusal(PlatformError(1010006, f"no API at {request.path}"))
+
+
+def add_routes(app: web.Application, journal: Journal) -> None:
+    """Add every platform API to ``app``, each journaled, and 405 for the other methods of its path."""
+    for method, path, handler in ROUTES:
+        app.router.add_route(method, path, journaled(handler, journal))
+    wrong_method = journaled(_wrong_method, journal)
+    for path in dict.fromkeys(path for _, path, _ in ROUTES):
+        app.router.add_route("*", path, wrong_method)
+
+
+def add_fallback(app: web.Application, journal: Journal) -> None:
+    """Answer every path no route took as the platform does: 1010006, HTTP 404. Add it last."""
+    journaled_no_api = journaled(_no_api, journal)
+
+    async def no_api(request: web.Request) -> web.StreamResponse:
+        if request.path in _NOT_JOURNALED:
+            return await _no_api(request)
+        return await journaled_no_api(request)
+
+    app.router.add_route("*", "/{tail:.*}", no_api)

@@ -1,0 +1,60 @@
+"""``GET /_sim/metrics``: the Prometheus text exposition format (version 0.0.4)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from aiohttp import web
+
+from ..delivery import RETRYING
+from ..engine import ALERTING, ANSWERED, CALLOUT
+from ..journal import Journal
+from ..platform import Platform
+from .keys import parts
+
+
+def _label(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _family(name: str, kind: str, help_text: str, samples: Iterable[tuple[dict[str, object], float]]) -> list[str]:
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+    for labels, value in samples:
+        text = ",".join(f'{k}="{_label(v)}"' for k, v in labels.items())
+        lines.append(f"{name}{{{text}}} {value:g}" if text else f"{name} {value:g}")
+    return lines
+
+
+def render(platform: Platform, journal: Journal) -> str:
+    """Every metric, as text."""
+    live = platform.engine.counts()
+    owed = list(platform.delivery.owed.values())
+    ports = platform.ports
+    lines: list[str] = []
+    lines += _family("voicesim_calls", "gauge", "Live calls by state.",
+                     [({"state": s}, live.get(s, 0)) for s in (CALLOUT, ALERTING, ANSWERED)])
+    lines += _family("voicesim_calls_started_total", "counter", "Calls placed.", [({}, journal.started)])
+    lines += _family("voicesim_calls_ended_total", "counter", "Calls ended, by disconnect stateCode.",
+                     [({"stateCode": c}, n) for c, n in sorted(journal.ended.items())])
+    lines += _family("voicesim_api_answers_total", "counter", "Platform API answers by resultcode and HTTP status.",
+                     [({"resultcode": c, "status": s}, n) for (c, s), n in sorted(journal.api_answers.items())])
+    lines += _family("voicesim_push_attempts_total", "counter",
+                     "Push attempts to SPs by kind (status, bill) and outcome (accepted, refused, timeout, error).",
+                     [({"kind": k, "outcome": o}, n) for (k, o), n in sorted(journal.push_outcomes.items())])
+    lines += _family("voicesim_bills_pending_repush", "gauge", "Bills the SP has not accepted yet, to be re-pushed.",
+                     [({}, sum(len(p.session_ids) for p in owed if p.state == RETRYING))])
+    lines += _family("voicesim_bill_messages_owed", "gauge", "Bill messages not yet accepted nor given up.",
+                     [({}, len(owed))])
+    lines += _family("voicesim_bill_messages_given_up_total", "counter",
+                     "Bill messages given up after the last re-push.", [({}, len(platform.delivery.given_up))])
+    lines += _family("voicesim_ports_idle", "gauge", "Idle call ports (what idlePort reports).", [({}, ports.idle)])
+    lines += _family("voicesim_ports_capacity", "gauge", "Call ports of the platform.", [({}, ports.capacity)])
+    lines += _family("voicesim_journal_backlog", "gauge", "Journal entries not yet written to the data dir.",
+                     [({}, journal.store.backlog if journal.store else 0)])
+    return "\n".join(lines) + "\n"
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """``GET /_sim/metrics``: Prometheus text format."""
+    platform, journal = parts(request)
+    return web.Response(text=render(platform, journal), content_type="text/plain",
+                        headers={"X-Content-Type-Options": "nosniff"}, charset="utf-8")

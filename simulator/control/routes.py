@@ -1,0 +1,54 @@
+"""The simulator's own API under ``/_sim/``: every path, with its methods, in one table behind one guard.
+
+``guard`` does what every path needs (the token, 405 for a wrong method, the one
+error shape); the views live in ``views`` (reads), ``levers`` (changes), ``media``,
+``scenarios``, ``metrics`` and ``dashboard``. A ``/_sim/`` path not in the table is
+a 404 listing the ones that are. None of these requests is journaled.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..journal import Journal, Recovered
+from ..platform import Platform
+from . import dashboard, levers, media, metrics, scenarios, views
+from .guard import CONTROL_PREFIX, Handler, error, guarded, with_token
+from .keys import JOURNAL, RECOVERED
+
+TABLE: dict[str, dict[str, Handler]] = {
+    "/_sim/health": {"GET": views.health},
+    "/_sim/calls": {"GET": views.calls},
+    "/_sim/calls/{sessionId}": {"GET": views.call_detail},
+    "/_sim/calls/{sessionId}/timeline.svg": {"GET": dashboard.timeline},
+    "/_sim/events": {"GET": views.events},
+    "/_sim/bills": {"GET": views.bills},
+    "/_sim/deliveries": {"GET": views.deliveries},
+    "/_sim/requests": {"GET": views.requests},
+    "/_sim/metrics": {"GET": metrics.metrics},
+    "/_sim/reset": {"POST": levers.reset},
+    "/_sim/clock": {"GET": levers.clock_view, "POST": levers.clock_change},
+    "/_sim/ports": {"GET": levers.ports_view, "POST": levers.ports_change, "PUT": levers.ports_change},
+    "/_sim/apps": {"GET": levers.apps_view, "POST": levers.apps_register},
+    "/_sim/media": {"GET": media.list_media, "POST": media.put_media},
+    "/_sim/scenarios": {"GET": scenarios.list_scenarios, "POST": scenarios.activate},
+    "/_sim/ui": {"GET": dashboard.page},
+    "/_sim/ui/": {"GET": dashboard.page},
+    "/_sim/ui/feed": {"GET": dashboard.feed},
+    "/_sim/ui/static/{name}": {"GET": dashboard.static_file},
+}
+_KNOWN = ", ".join(sorted(TABLE))
+
+
+async def _unknown(request: web.Request) -> web.Response:
+    return error(404, f"no control endpoint at {request.path}; the control API has: {_KNOWN}")
+
+
+def add_routes(app: web.Application, platform: Platform, journal: Journal, recovered: Recovered) -> None:
+    """Add every ``/_sim/`` path of the table to ``app``, and the 404 for the rest of ``/_sim/``."""
+    app[JOURNAL] = journal
+    app[RECOVERED] = recovered
+    dashboard.setup(app, platform)
+    token = platform.settings.control_token
+    for path, methods in TABLE.items():
+        app.router.add_route("*", path, guarded(methods, token))
+    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}", with_token(_unknown, token))

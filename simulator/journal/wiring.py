@@ -1,0 +1,40 @@
+"""Wires a journal to a platform: its hooks on delivery, and its store's start-up (recovery) and shut-down."""
+from __future__ import annotations
+
+import asyncio
+
+from ..platform import Platform
+from .memory import Journal
+from .recovery import Recovered, restore
+from .store import Store
+
+
+def attach(platform: Platform) -> Journal:
+    """A journal fed by the platform's hooks (persisted in the data dir, when there is one)."""
+    settings = platform.settings
+    store = Store(settings.data_dir, platform.clock.now, settings.journal_keep) if settings.data_dir else None
+    journal = Journal(platform.clock, settings.journal_keep, store)
+    delivery = platform.delivery
+    delivery.event_listeners.append(journal.event)
+    delivery.bill_listeners.append(journal.bill)
+    delivery.listeners.append(journal.attempt)
+    return journal
+
+
+def open_store(platform: Platform, journal: Journal, recovered: Recovered) -> None:
+    """With a data dir: load its history, start the writer, and take over what the history owes.
+
+    Call once delivery has started: recovery re-pushes owed bills at once.
+    """
+    store = journal.store
+    if store is not None:
+        history = store.load()
+        store.start()
+        restore(platform, journal, history, recovered)
+
+
+async def close_store(journal: Journal) -> None:
+    """Write what is queued and stop the writer, off the event loop."""
+    store = journal.store
+    if store is not None:
+        await asyncio.get_running_loop().run_in_executor(None, store.close)
