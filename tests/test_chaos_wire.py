@@ -44,7 +44,7 @@ async def _run(seed: int, drop: float, duplicate: float, reorder: float) -> None
             fate = status_fate(chaos, seed, call.seq, event)
             assert got[(call.session_id, event)] == fate.copies, (call.seq, event, fate)
             checked += 1
-    assert checked >= 12 and not platform.delivery.held  # nothing left behind
+    assert checked >= 12 and not platform.delivery.chaos.held  # nothing left behind
 
 
 @settings(max_examples=8, deadline=None)

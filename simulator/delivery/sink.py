@@ -15,9 +15,9 @@ import aiohttp
 
 from ..clock import Clock
 from ..engine import Call
-from . import push_chaos
 from .bills import bill_of, chunks, fee_body, merge_key
 from .push import DELIVERED, FAILED, GIVEN_UP, RETRYING, SENDING, Attempt, Push, attempt
+from .push_chaos import PushChaosRouter, judged
 from .status import status_body
 
 
@@ -49,7 +49,7 @@ class Delivery:
         self._ids = itertools.count(1)
         self._batches: dict[tuple[str, str, int], list[tuple[Call, dict[str, Any]]]] = {}
         self._flush_cb = self._flush
-        self.held: dict[str, tuple[Push, int]] = {}  # status pushes held back by reorder chaos
+        self.chaos = PushChaosRouter(clock, self._send, self.next_id, self.pushes.append)
 
     async def start(self) -> None:
         """Open the one shared client session."""
@@ -76,7 +76,7 @@ class Delivery:
         if call.chaos is None:
             self._send(push)
         else:
-            push_chaos.route_status(self, call, push)
+            self.chaos.route_status(call, push)
 
     def bill(self, call: Call) -> None:
         """Queue the bill of an ended call; it leaves with the others of its app and end second."""
@@ -109,7 +109,7 @@ class Delivery:
             if push.chaos is None:
                 self._send(push)
             else:
-                push_chaos.send_bill(self, push)
+                self.chaos.send_bill(push)
 
     def _send(self, push: Push) -> None:
         self.pushes.append(push)
@@ -125,7 +125,7 @@ class Delivery:
         assert self.session is not None, "Delivery.start() was not awaited"
         result = await attempt(self.session, push, self.clock.now(), self.policy.timeout, self.policy.newlines)
         if push.chaos is not None:
-            result = push_chaos.judged(push, result)
+            result = judged(push, result)
         push.attempts.append(result)
         if result.ok:
             push.state = DELIVERED
@@ -168,3 +168,4 @@ class Delivery:
         self.owed.clear()
         self.given_up.clear()
         self._batches.clear()
+        self.chaos.forget()
