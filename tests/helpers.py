@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent  # the repository's root: README, docs, scenarios, Dockerfile
 
 
 def stop_process(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:

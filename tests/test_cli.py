@@ -67,6 +67,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # a server in a subprocess
 async def test_python_m_simulator_serves_a_signed_request():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--call-ports", "9"],

@@ -8,11 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.helpers import stop_process
+from tests.helpers import REPO, stop_process
 
 INI = """
 [pytest]
@@ -132,11 +131,13 @@ def _run(pytester: pytest.Pytester, **files: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs", timeout=120)
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_a_user_suite_passes(pytester):
     result = _run(pytester, test_sp_backend=USER_SUITE)
     result.assert_outcomes(passed=6)
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_a_wrong_event_fails_with_a_readable_message(pytester):
     result = _run(pytester, test_wrong=WRONG_EVENT)
     result.assert_outcomes(failed=2)
@@ -154,6 +155,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeypatch):
     port = _free_port()
     # Stands in for the real platform: a separate simulator on a real (fast) clock.
@@ -183,14 +185,16 @@ def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeyp
     ])
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_the_readme_example_passes_as_written(pytester):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     after = readme.split("A complete test, as an SP team writes it", 1)[1]
     code = after.split("```python\n", 1)[1].split("```", 1)[0]
     result = _run(pytester, test_readme=code)
     result.assert_outcomes(passed=2)
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
 def test_the_fixtures_work_in_pytest_asyncio_strict_mode(pytester):
     pytester.makeini("[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_strict='''

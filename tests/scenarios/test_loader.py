@@ -1,7 +1,6 @@
 """Bad scenario files are refused with a message naming the file, the line and the field."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 
@@ -10,6 +9,7 @@ import pytest
 from simulator import Platform, Settings, config
 from simulator.cli import main
 from simulator.scenarios import ScenarioError, load, load_all, loads
+from tests.helpers import REPO
 
 GOOD = """\
 name: good
@@ -135,7 +135,7 @@ def test_scenarios_command_lists_one_line_each(capsys):
 
 
 def test_every_example_in_the_scenario_docs_is_valid():
-    text = open(os.path.join(os.path.dirname(__file__), "..", "docs", "scenarios.md"), encoding="utf-8").read()
+    text = open(REPO / "docs" / "scenarios.md", encoding="utf-8").read()
     blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
     assert len(blocks) >= 9
     for block in blocks:

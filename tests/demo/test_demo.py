@@ -92,6 +92,7 @@ def test_bad_options_are_refused_with_a_message(capsys):
     assert "no-such-scenario" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # the command in a subprocess
 def test_the_command_runs_end_to_end():
     proc = subprocess.run([sys.executable, "-m", "simulator", "demo", "--duration", "6", "--rate", "2",
                            "--speed", "300", "--seed", "2", "--port", "0", "--locale", "en_US"],

@@ -7,11 +7,10 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from tests.helpers import stop_process
+from tests.helpers import REPO, stop_process
 
-DOCKERFILE = Path(__file__).resolve().parent.parent / "Dockerfile"
+DOCKERFILE = REPO / "Dockerfile"
 
 
 def _healthcheck() -> list[str]:

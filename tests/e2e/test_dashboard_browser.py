@@ -3,16 +3,17 @@ call's events and bills, the controls, and a screenshot saved to ``artifacts/``.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
+
+from tests.helpers import REPO
 
 CHROMIUM = os.environ.get("VOICESIM_CHROMIUM", "/usr/bin/chromium")
 # The network here is closed: without these chromium keeps dialling Google's services.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ARTIFACTS = REPO / "artifacts"
 WAIT_MS = 10_000
 
 
