@@ -151,7 +151,6 @@ class ScenarioSet:
         self.loaded: dict[str, Scenario] = {s.name: s for s in scenarios}
         self.active: list[_Active] = []
         self.gate: ApiGate | None = None
-        self.activated_at = clock.now()
         self._generation = 0
         self._defaults: dict[float, CallPlan] = {}
         self._apply(scenarios)
@@ -206,7 +205,6 @@ class ScenarioSet:
     def _apply(self, scenarios: list[Scenario]) -> None:
         self._generation += 1
         now = self.clock.now()
-        self.activated_at = now
         self.active = [_Active(s) for s in scenarios]
         self.ports.capacity = self.base_capacity
         self.gate = None
