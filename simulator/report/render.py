@@ -20,14 +20,14 @@ def summary(report: Report) -> str:
     """One line: how many problems in how much traffic."""
     errors = sum(f.severity == ERROR for f in report.findings)
     warnings = len(report.findings) - errors
-    looked = f"{report.requests} platform requests and {report.pushes} pushes"
+    looked = f"{_n(report.requests, 'platform request')} and {_n(report.pushes, 'push')}"
     if not report.findings:
         return f"No problems found in {looked}."
     return f"{_n(errors, 'error')} and {_n(warnings, 'warning')} in {looked}."
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word}{'' if count == 1 else 'es' if word.endswith('sh') else 's'}"
 
 
 def _seen(f: Finding) -> str:
