@@ -1,6 +1,7 @@
 """``GET /_sim/report``: the SP integration report of what the journal holds, as JSON, Markdown or JUnit XML."""
 from __future__ import annotations
 
+import asyncio
 import math
 
 from aiohttp import web
@@ -28,7 +29,9 @@ async def report(request: web.Request) -> web.Response:
         slow_after = math.nan
     if not 0 < slow_after < math.inf:
         raise BadInput("slowAfter must be a positive number of seconds")
-    found = analyze(from_journal(journal, platform.delivery), slow_after)
+    records = from_journal(journal, platform.delivery)  # a snapshot, taken on the loop
+    # The analysis reads the whole journal: off the loop, so the platform keeps answering meanwhile.
+    found = await asyncio.get_running_loop().run_in_executor(None, analyze, records, slow_after)
     if fmt == "markdown":
         return web.Response(text=markdown(found), content_type="text/markdown")
     if fmt == "junit":

@@ -103,16 +103,24 @@ def _out_of_order(push: Push, a: Attempt, groups: Groups) -> None:
 def _refused_repeats(pushes: Sequence[Push]) -> tuple[set[int], set[int]]:
     """Status pushes whose first attempt the SP refused although it accepted: the same event (a duplicate),
     or a later event of the call that had reached it before (out of order)."""
-    copies: dict[tuple[str, bytes], list[Push]] = defaultdict(list)
+    # Only the calls with a refused status push need a closer look (most runs have few or none).
+    refused_calls = {(p.url, p.session_ids[0]) for p in pushes
+                     if p.kind == "status" and p.session_ids and _refused(p)}
+    if not refused_calls:
+        return set(), set()
     calls: dict[tuple[str, str], list[Push]] = defaultdict(list)
     for p in pushes:
-        if p.kind == "status" and p.attempts and p.session_ids:
-            copies[(p.url, bytes(p.body))].append(p)
+        if p.kind == "status" and p.session_ids and (p.url, p.session_ids[0]) in refused_calls:
             calls[(p.url, p.session_ids[0])].append(p)
-    duplicates = {p.id for same in copies.values() if len(same) > 1 and any(_accepted(q) for q in same)
-                  for p in same if _refused(p)}
-    out_of_order = set()
+    duplicates: set[int] = set()
+    out_of_order: set[int] = set()
     for of_call in calls.values():
+        copies: dict[bytes, list[Push]] = defaultdict(list)
+        for p in of_call:
+            copies[bytes(p.body)].append(p)
+        for same in copies.values():
+            if len(same) > 1 and any(_accepted(q) for q in same):
+                duplicates.update(p.id for p in same if _refused(p))
         for p in of_call:
             if p.id in duplicates or not _refused(p):
                 continue

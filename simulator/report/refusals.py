@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Sequence
 
 from ..api import paths
@@ -41,7 +42,7 @@ def add_request_findings(requests: Sequence[RequestEntry], events: Sequence[Even
         if e.event == "disconnect":
             ended.setdefault(e.session_id, e.at)
     ordered = sorted(requests, key=lambda r: r.seq)
-    last_seen = {_identity(r): r.seq for r in ordered}  # the newest request of each identical body
+    last_seen = _last_seen(ordered)
     for r in ordered:
         if r.status < 400:
             continue
@@ -74,11 +75,13 @@ def _signature(r: RequestEntry, groups: Groups) -> None:
 
 # -- fields -------------------------------------------------------------------------------
 def _field(r: RequestEntry, groups: Groups) -> None:
-    body = _body(r)
     if r.resultcode == "1010023":
         field, rule = "displayNbr", "not_owned"
     else:
-        field, rule = field_problem(r.path, _desc(r.answer), body)
+        desc = _desc(r.answer)
+        field, rule = field_problem(r.path, desc, None)
+        if rule in ("base64_url", "not_approved"):  # only these look at the body: read it only for them
+            field, rule = field_problem(r.path, desc, _body(r))
     section = API_SECTIONS.get(r.path, ENDPOINTS)
 
     def words() -> Words:
@@ -188,7 +191,12 @@ def example(r: RequestEntry, extra: str = "", body: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _desc(answer: bytes | None) -> str:
+def _desc(answer: bytes | bytearray | None) -> str:
+    return _resultdesc(bytes(answer)) if answer else ""
+
+
+@lru_cache(maxsize=4096)  # refusals of one problem carry the very same answer
+def _resultdesc(answer: bytes) -> str:
     doc = _json(answer)
     desc = doc.get("resultdesc") if isinstance(doc, dict) else None
     return desc if isinstance(desc, str) else ""
@@ -206,6 +214,15 @@ def _json(raw: bytes | None) -> Any:
         return json.loads(raw)
     except (ValueError, RecursionError):
         return None
+
+
+def _last_seen(ordered: Sequence[RequestEntry]) -> dict[tuple[str, str, bytes], int]:
+    """The newest seq of each request refused for a retry's sake, or of an identical one sent after it."""
+    wanted = {_identity(r) for r in ordered if r.resultcode in RETRY_CODES}  # few: most runs have none
+    if not wanted:
+        return {}
+    paths = {path for _, path, _ in wanted}
+    return {identity: r.seq for r in ordered if r.path in paths and (identity := _identity(r)) in wanted}
 
 
 def _identity(r: RequestEntry) -> tuple[str, str, bytes]:
