@@ -111,6 +111,9 @@ FIELD_RULES: dict[str, tuple[str, str]] = {
                      "POST /_sim/media or the config file's media); mind the exact name and .wav."),
     "not_owned": ("a display number the app does not own",
                   "Use one of the app's display numbers, exactly as registered."),
+    "no_recording": ("a recording that does not exist (yet) or has expired",
+                     "Ask with the bill's recordObjectName and recordDomain, once the bill has come and within "
+                     "7 days of the call."),
     "body": ("a body the API cannot read", "Send a JSON object with Content-Type: application/json;charset=UTF-8."),
     "rule": ("breaks the field's rule", "Follow the field's rule in the API's table."),
 }

@@ -24,6 +24,8 @@ RETRY_CODES = frozenset({"1010001", "1020002", "1023001", "1020154"})
 CODES_SECTION = "§2 result codes"
 _FIELD = re.compile(r"(?P<field>playInfoList\[\d+\]\.\w+|[A-Za-z][\w-]*)\s+(?P<rule>.+)", re.S)
 _MEDIA = re.compile(r"(?P<name>.+) does not exist", re.S)
+_RECORDING = re.compile(r".+ (?:does not exist|has expired.*)", re.S)
+_RECORD_FILES = paths.RECORD_FILE.split("{", 1)[0]  # the download addresses the recording API hands out
 _RULE_WORDS = (  # first match wins
     ("is required", "missing"),
     ("must be a string", "type"), ("must be an integer", "type"), ("must be a list", "type"),
@@ -75,6 +77,7 @@ def _signature(r: RequestEntry, groups: Groups) -> None:
 
 # -- fields -------------------------------------------------------------------------------
 def _field(r: RequestEntry, groups: Groups) -> None:
+    where = paths.RECORD_FILE if r.path.startswith(_RECORD_FILES) else r.path  # one group for every file
     if r.resultcode == "1010023":
         field, rule = "displayNbr", "not_owned"
     else:
@@ -82,23 +85,23 @@ def _field(r: RequestEntry, groups: Groups) -> None:
         field, rule = field_problem(r.path, desc, None)
         if rule in ("base64_url", "not_approved"):  # only these look at the body: read it only for them
             field, rule = field_problem(r.path, desc, _body(r))
-    section = API_SECTIONS.get(r.path, ENDPOINTS)
+    section = API_SECTIONS.get(paths.RECORD if where == paths.RECORD_FILE else r.path, ENDPOINTS)
 
     def words() -> Words:
         what, fix = FIELD_RULES[rule]
         spec = f"{section}; {RULES}" if rule in ("global_format", "not_approved", "not_owned") else section
         return Words(ERROR, "fields", f"{field}: {what}", spec, fix, example(r))
 
-    groups.add(f"field.{field}.{rule}", r.path, r.at, words)
+    groups.add(f"field.{field}.{rule}", where, r.at, words)
 
 
 def field_problem(path: str, desc: str, body: dict[str, Any] | None) -> tuple[str, str]:
     """The field and the kind of rule a 1010002 answer's ``resultdesc`` names (``statusUrl``, ``base64_url``)."""
     rest = desc.removeprefix("Invalid request.")
+    if (path == paths.RECORD or path.startswith(_RECORD_FILES)) and _RECORDING.fullmatch(rest):
+        return "fileName", "no_recording"
     media = _MEDIA.fullmatch(rest)
     if media:
-        if path == paths.RECORD:
-            return "fileName", "rule"
         return _field_holding(body, media.group("name")), "not_approved"
     m = _FIELD.fullmatch(rest)
     if m is None:

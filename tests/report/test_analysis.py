@@ -59,6 +59,10 @@ def test_field_problems_are_read_from_the_platforms_resultdesc():
     }
     for desc, expected in cases.items():
         assert field_problem(VERIFY, desc, body) == expected, desc
+    record, download = "/rest/provision/voice/record/v1.0", "/voicesim-record/sp-voice-record/1201_9.wav"
+    assert field_problem(record, "Invalid request.1201_9.wav does not exist", None) == ("fileName", "no_recording")
+    assert field_problem(download, "Invalid request.1201_9.wav has expired (recordings are kept 7 days)", None) \
+        == ("fileName", "no_recording")
 
 
 def test_every_refused_request_counts_once_under_its_most_specific_problem():

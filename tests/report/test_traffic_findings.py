@@ -37,11 +37,13 @@ async def test_field_errors_are_grouped_by_field(sim):
     await sim.client.call_verify(**sim.verify_request(preTone="nosuchtone.wav"))
     await sim.client.call_notify(**notify_body(sim, {"notifyVoice": "unapproved.wav"}))
     await sim.client.call_verify(**sim.verify_request(displayNbr="+8675528009999"))
+    assert (await sim.client.record_url("1201_no_such_call.wav", "record.voicesim.local")).status == 404
 
     report = await _report(sim)
     assert _counts(report) == {"field.calleeNbr.global_format": 2, "field.statusUrl.plain_url": 1,
                                "field.preTone.not_approved": 1, "field.playInfoList[].notifyVoice.not_approved": 1,
-                               "field.displayNbr.not_owned": 1}
+                               "field.displayNbr.not_owned": 1, "field.fileName.no_recording": 1}
+    assert _finding(report, "field.fileName.no_recording")["spec"] == "§8 Recordings"
     plain = _finding(report, "field.statusUrl.plain_url")
     assert plain["title"] == "statusUrl: a plain URL where Base64 is required"
     assert plain["spec"] == "§3 Voice verification code" and "b64encode" in plain["fix"]
