@@ -87,7 +87,7 @@ def diagnose(error: PlatformError, headers: Mapping[str, str], secrets: Mapping[
         evidence = f"X-AKSK: {aksk}"
         mistake, detail = _token(code, error.detail, aksk, secrets, now, window, beijing)
     hidden = secrets.values()
-    return Diagnosis(mistake, _masked(detail, hidden), _trim(_masked(evidence, hidden)))
+    return Diagnosis(mistake, _printable(_masked(detail, hidden)), _printable(_trim(_masked(evidence, hidden))))
 
 
 def _token(code: int, detail: str, aksk: str | None, secrets: Mapping[str, str], now: float, window: float,
@@ -111,16 +111,19 @@ def _token(code: int, detail: str, aksk: str | None, secrets: Mapping[str, str],
 # -- the digest -----------------------------------------------------------------------------
 def _formulas(key: str, secret: str, nonce: str, created: str) -> list[tuple[str, bytes]]:
     """The raw digest each way of computing it gives: the right one first (id ''), then the usual mistakes."""
-    msg = (nonce + created).encode()
-    s = secret.encode()
+    msg, s = _utf8(nonce + created), _utf8(secret)
     return [
         ("", hmac.digest(s, msg, "sha256")),
         ("swapped_key_message", hmac.digest(msg, s, "sha256")),
-        ("app_key_as_secret", hmac.digest(key.encode(), msg, "sha256")),
+        ("app_key_as_secret", hmac.digest(_utf8(key), msg, "sha256")),
         ("old_sha256", hashlib.sha256(msg + s).digest()),
-        ("created_nonce_order", hmac.digest(s, (created + nonce).encode(), "sha256")),
+        ("created_nonce_order", hmac.digest(s, _utf8(created + nonce), "sha256")),
         ("secret_newline", hmac.digest(s + b"\n", msg, "sha256")),
     ]
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # header bytes that were not UTF-8 arrive as surrogates
 
 
 _ENCODINGS: tuple[tuple[str, Callable[[bytes], str]], ...] = (
@@ -129,6 +132,7 @@ _ENCODINGS: tuple[tuple[str, Callable[[bytes], str]], ...] = (
     ("base64_of_hex", lambda raw: base64.b64encode(raw.hex().encode()).decode()),
     ("base64url_digest", lambda raw: base64.urlsafe_b64encode(raw).decode()),
     ("unpadded_base64", lambda raw: base64.b64encode(raw).decode().rstrip("=")),
+    ("base64url_digest", lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("=")),  # as JWTs write it
 )
 _PARTS = {
     "swapped_key_message": "HMAC key and message swapped (key = nonce + created, message = secret)",
@@ -271,6 +275,11 @@ def _present(headers: Mapping[str, str]) -> str:
 
 def _trim(text: str) -> str:
     return text if len(text) <= EVIDENCE_LIMIT else text[:EVIDENCE_LIMIT] + "..."
+
+
+def _printable(text: str) -> str:
+    # Header bytes that are not UTF-8 arrive as lone surrogates, which no JSON answer, log or file can carry.
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _masked(text: str, secrets: Any) -> str:

@@ -101,13 +101,19 @@ def test_json_round_trip_and_garbage():
     assert Diagnosis.from_json("x") is None
 
 
-@given(auth=st.one_of(st.none(), st.text(max_size=400)), aksk=st.one_of(st.none(), st.text(max_size=2000)),
+ANY_TEXT = st.text(st.characters(blacklist_categories=()), max_size=400)  # surrogates too: bytes not UTF-8
+
+
+@given(auth=st.one_of(st.none(), ANY_TEXT), aksk=st.one_of(st.none(), ANY_TEXT, st.builds(
+           _aksk, digest=ANY_TEXT, nonce=st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True),
+           created=st.sampled_from([CREATED, "2018-02-12T15:30:20.5Z", "x"]))),
        code=st.sampled_from([1010003, 1010010, 1010013, *range(1023006, 1023013), *range(1023033, 1023038)]))
 def test_any_headers_get_a_bounded_diagnosis_and_never_raise(auth, aksk, code):
     d = _diagnose(code, aksk, auth=auth)
     assert d.mistake and d.detail
     assert len(d.evidence) <= EVIDENCE_LIMIT + 3
     assert SECRET not in d.evidence
+    (d.mistake + d.detail + d.evidence).encode()  # no lone surrogate: every view can show it
 
 
 def test_a_secret_inside_the_username_is_masked_in_the_detail_too():

@@ -2,6 +2,7 @@
 the wire answer stays the platform's; the report names that mistake and only it; the journal and the log keep it."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -183,3 +184,19 @@ async def test_a_right_signature_makes_no_finding(sim):
     status, _ = await _post(sim, _right(sim.app_key, sim.app_secret))
     assert status == 200
     assert (await _report(sim))["findings"] == []
+
+
+async def test_header_bytes_that_are_not_utf8_are_diagnosed_and_shown(sim):
+    reader, writer = await asyncio.open_connection("127.0.0.1", int(sim.base_url.rsplit(":", 1)[1]))
+    writer.write(b"POST " + VERIFY_PATH.encode() + b" HTTP/1.1\r\nHost: sp\r\nContent-Type: application/json\r\n"
+                 b"Authorization: " + AUTHORIZATION.encode() + b"\r\n"
+                 b'X-AKSK: UsernameToken Username="\xff\xfekey",PasswordDigest="a",Nonce="abc",Created="x"\r\n'
+                 b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 403") and answer.endswith(b'{"resultcode": "1010003", "resultdesc": '
+                                                                  b'"Invalid app_key."}')
+    [entry] = await sim.control_api.requests()
+    assert entry["diagnosis"]["mistake"] == "unknown_app_key"
+    assert [f["id"] for f in (await _report(sim))["findings"]] == ["signature.unknown_app_key"]
