@@ -1,4 +1,5 @@
-"""``voicesim``: serve the simulator, run the demo, check scenarios, sign requests, send a verification code."""
+"""``voicesim``: serve the simulator, run the demo, check scenarios, sign requests, send a verification code,
+report what an SP backend got wrong."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,7 @@ from typing import Sequence
 from . import config, demo
 from .auth import request_headers
 from .client import VoiceClient, b64
+from .report import command as report
 from .scenarios import ScenarioError, load, shipped
 from .version import __version__
 
@@ -90,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--user-data", help="echoed in every push of the call")
     _scenario_parsers(sub)
     demo.add_parser(sub)
+    report.add_parser(sub)
     return parser
 
 
@@ -194,5 +197,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
     commands = {"serve": _serve, "sign": _sign, "verify": _verify, "demo": demo.command,
-                "scenarios": _list_scenarios, "validate": _validate}
+                "scenarios": _list_scenarios, "validate": _validate, "report": report.command}
     return commands[args.command](args)

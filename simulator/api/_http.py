@@ -12,6 +12,7 @@ from ..config import AppConfig
 from ..errors import CONTENT_TYPE, PlatformError, invalid
 from ..journal import Journal
 from ..platform import Platform
+from .diagnosis import DIAGNOSIS, diagnose_refusal
 
 PLATFORM = web.AppKey("platform", Platform)
 # The body as read, kept on the request for the journal (aiohttp < 3.13 has no RequestKey).
@@ -39,11 +40,16 @@ def platform_api(*, session_id: bool = True, json_body: bool = True) -> Callable
             try:
                 app = authenticate(request, platform)
             except PlatformError as exc:
+                diagnose_refusal(request, platform, exc)
                 return refusal(exc)
             try:
                 gate = platform.scenarios.gate  # API chaos of the active scenario; None costs one check
                 if gate is not None:
-                    await gate.admit()
+                    try:
+                        await gate.admit()
+                    except PlatformError:
+                        await _keep_body(request)  # the journal shows what a refused request carried
+                        raise
                 body = await read_json(request, platform.settings.max_body) if json_body else dict(request.query)
                 return api(request, platform, app, body)
             except PlatformError as exc:
@@ -85,6 +91,13 @@ async def read_json(request: web.Request, max_body: int) -> dict[str, Any]:
     return doc
 
 
+async def _keep_body(request: web.Request) -> None:
+    try:
+        request[RAW_BODY] = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        pass  # too large to keep: the journal shows no body
+
+
 def _refuse_lone_surrogates(doc: dict[str, Any]) -> None:
     # UTF-8 bodies cannot carry surrogates, but a \ud800 escape decodes to one, and a string
     # holding half a pair can never be encoded again (not in a push, a bill or an answer).
@@ -124,7 +137,7 @@ def journaled(handler: Handler, journal: Journal) -> Handler:
     async def answer(request: web.Request) -> web.StreamResponse:
         response = await handler(request)
         record(request.method, request.path, response.status, request.get(RAW_BODY),
-               response.body if isinstance(response, web.Response) else None)
+               response.body if isinstance(response, web.Response) else None, request.get(DIAGNOSIS))
         return response
 
     return answer

@@ -2,7 +2,7 @@
 
 ``guard`` does what every path needs (the token, 405 for a wrong method, the one
 error shape); the views live in ``views`` (reads), ``levers`` (changes), ``media``,
-``scenarios``, ``metrics`` and ``dashboard``. A ``/_sim/`` path not in the table is
+``scenarios``, ``metrics``, ``report`` and ``dashboard``. A ``/_sim/`` path not in the table is
 a 404 listing the ones that are. None of these requests is journaled.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..journal import Journal, Recovered
 from ..platform import Platform
-from . import dashboard, levers, media, metrics, scenarios, views
+from . import dashboard, levers, media, metrics, report, scenarios, views
 from .guard import CONTROL_PREFIX, Handler, error, guarded, with_token
 from .keys import JOURNAL, RECOVERED
 
@@ -24,6 +24,7 @@ TABLE: dict[str, dict[str, Handler]] = {
     "/_sim/bills": {"GET": views.bills},
     "/_sim/deliveries": {"GET": views.deliveries},
     "/_sim/requests": {"GET": views.requests},
+    "/_sim/report": {"GET": report.report},
     "/_sim/metrics": {"GET": metrics.metrics},
     "/_sim/reset": {"POST": levers.reset},
     "/_sim/clock": {"GET": levers.clock_view, "POST": levers.clock_change},

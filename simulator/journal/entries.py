@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..auth_diagnosis import Diagnosis
 from ..clock import utc_text
 from ..engine import Call
 
@@ -23,12 +24,14 @@ class RequestEntry:
     resultcode: str
     body: bytes | None  # the request body as read; None when it was never read (auth refused)
     answer: bytes | None
+    diagnosis: Diagnosis | None = None  # the signing mistake an auth refusal matches
 
     def to_json(self) -> dict[str, Any]:
         """The entry as ``/_sim/requests`` shows it."""
         return {"seq": self.seq, "at": utc_text(self.at), "atEpoch": round(self.at, 3), "method": self.method,
                 "path": self.path, "status": self.status, "resultcode": self.resultcode,
-                "body": _text(self.body), "answer": _text(self.answer)}
+                "body": _text(self.body), "answer": _text(self.answer),
+                "diagnosis": None if self.diagnosis is None else self.diagnosis.to_json()}
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ import itertools
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..auth_diagnosis import Diagnosis
 from ..clock import Clock
 from ..delivery import Attempt, Push
 from ..engine import ENDED, Call
@@ -43,14 +44,15 @@ class Journal:
         self._seq = itertools.count(last_seq + 1)
 
     # -- hooks ---------------------------------------------------------------------
-    def request(self, method: str, path: str, status: int, body: bytes | None, answer: Any) -> None:
-        """An inbound platform request was answered."""
+    def request(self, method: str, path: str, status: int, body: bytes | None, answer: Any,
+                diagnosis: Diagnosis | None = None) -> None:
+        """An inbound platform request was answered (``diagnosis``: what its refused signature got wrong)."""
         code = result_code(answer)
         key = (code, status)
         self.api_answers[key] = self.api_answers.get(key, 0) + 1
         if not isinstance(answer, (bytes, bytearray)):
             answer = None
-        entry = RequestEntry(next(self._seq), self.clock.now(), method, path, status, code, body, answer)
+        entry = RequestEntry(next(self._seq), self.clock.now(), method, path, status, code, body, answer, diagnosis)
         self.requests.append(entry)
         if self.store is not None:
             self.store.request(entry)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..auth_diagnosis import Diagnosis
 from ..config import AppConfig
 from ..delivery import DELIVERED, GIVEN_UP, Attempt, Push, chunks, fee_body
 from ..engine import ENDED, Call, Ending
@@ -65,7 +66,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
     platform.delivery.resume_ids(h.last_push_id)
 
     journal.requests.extend(RequestEntry(r["seq"], r["at"], r["method"], r["path"], r["status"], r["resultcode"],
-                                         r["body"], r["answer"]) for r in h.requests)
+                                         r["body"], r["answer"], Diagnosis.from_json(r["diagnosis"]))
+                            for r in h.requests)
     journal.events.extend(EventEntry(r["seq"], r["at"], r["session_id"], r["event"], r["extra"]) for r in h.events)
     journal.bills.extend(BillEntry(r["seq"], r["at"], r["session_id"], r["url"], r["bill"]) for r in h.bills)
 

@@ -24,7 +24,7 @@ FILE_NAME = "voicesim.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, at REAL, method TEXT, path TEXT,
-    status INTEGER, resultcode TEXT, body BLOB, answer BLOB);
+    status INTEGER, resultcode TEXT, body BLOB, answer BLOB, diagnosis TEXT);
 CREATE TABLE IF NOT EXISTS calls (session_id TEXT PRIMARY KEY, seq INTEGER, app_key TEXT, service TEXT,
     caller TEXT, callee TEXT, state TEXT, start REAL, alert REAL, answer REAL, end_at REAL,
     state_code INTEGER, state_desc TEXT, ul_fail_reason INTEGER, user_data TEXT, status_url TEXT,
@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS apps (key TEXT PRIMARY KEY, doc TEXT);
 """
 
 _CALL_UPSERT = "INSERT OR REPLACE INTO calls VALUES (" + ",".join("?" * COLUMNS) + ")"
+_REQUEST_INSERT = ("INSERT OR REPLACE INTO requests (seq, at, method, path, status, resultcode, body, answer, "
+                   "diagnosis) VALUES (?,?,?,?,?,?,?,?,?)")
 _STOP = object()
 
 
@@ -72,6 +74,7 @@ class Store:
             conn = self._connect()
             try:
                 conn.executescript(SCHEMA)
+                _add_diagnosis_column(conn)
             finally:
                 conn.close()
         except (OSError, sqlite3.Error) as exc:
@@ -103,7 +106,7 @@ class Store:
     def request(self, e: RequestEntry) -> None:
         """Persist a RequestEntry."""
         self._put(("request", (e.seq, e.at, e.method, e.path, e.status, e.resultcode,
-                               None if e.body is None else bytes(e.body), e.answer)))
+                               None if e.body is None else bytes(e.body), e.answer), e.diagnosis))
 
     def event(self, e: EventEntry, call: Call) -> None:
         """Persist an EventEntry, and the call's state as of now."""
@@ -188,7 +191,8 @@ class Store:
                          (seq, at, sid, event, json.dumps(extra, ensure_ascii=False) if extra else None))
             conn.execute(_CALL_UPSERT, op[2])
         elif kind == "request":
-            conn.execute("INSERT OR REPLACE INTO requests VALUES (?,?,?,?,?,?,?,?)", op[1])
+            diagnosis = None if op[2] is None else json.dumps(op[2].to_json(), ensure_ascii=False)
+            conn.execute(_REQUEST_INSERT, op[1] + (diagnosis,))
         elif kind == "bill":
             conn.execute("INSERT OR REPLACE INTO bills VALUES (?,?,?,?,?,?,?,NULL)",
                          op[1] + (json.dumps(op[2], ensure_ascii=False),))
@@ -240,6 +244,8 @@ class Store:
             h.unsent = [dict(r) for r in conn.execute(
                 "SELECT * FROM bills WHERE push_id IS NULL AND url IS NOT NULL ORDER BY seq")]
             h.apps = [json.loads(r["doc"]) for r in conn.execute("SELECT * FROM apps")]
+            for r in h.requests:
+                r["diagnosis"] = json.loads(r["diagnosis"]) if r["diagnosis"] else None
             for r in h.events:
                 r["extra"] = json.loads(r["extra"]) if r["extra"] else None
             for r in h.bills + h.unsent:
@@ -249,6 +255,12 @@ class Store:
             return h
         finally:
             conn.close()
+
+
+def _add_diagnosis_column(conn: sqlite3.Connection) -> None:
+    # Data dirs written before requests kept their signature diagnosis lack the column.
+    if not any(row[1] == "diagnosis" for row in conn.execute("PRAGMA table_info(requests)")):
+        conn.execute("ALTER TABLE requests ADD COLUMN diagnosis TEXT")
 
 
 def _recent(conn: sqlite3.Connection, table: str, order: str, keep: int) -> list[dict[str, Any]]:

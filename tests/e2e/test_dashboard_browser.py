@@ -131,3 +131,33 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
     shot = ARTIFACTS / "dashboard.png"
     await page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+async def test_dashboard_lists_the_integration_report(make_sim, receiver, browser):
+    sim = await make_sim()
+    headers = sim.client.headers()
+    headers["X-AKSK"] = headers["X-AKSK"].replace("Username=", "UserName=")
+    assert (await sim.client.post("/rest/httpsessions/callVerify/v1.0", sim.verify_request(), headers)).status == 400
+    receiver.answer("/fee", 500)
+    await sim.client.call_verify(**sim.verify_request())
+    await sim.advance(60)
+
+    page = await browser.new_page(viewport={"width": 1360, "height": 1000})
+    await page.goto(sim.base_url + "/_sim/ui")
+    rows = page.locator("#report tbody tr")
+    await rows.nth(1).wait_for(timeout=WAIT_MS)
+    assert [await r.get_attribute("data-finding-id") for r in await rows.all()] == [
+        "signature.header_attribute", "push.http_500.bill"]
+    signing = page.locator('#report tr[data-finding-id="signature.header_attribute"]')
+    assert (await signing.inner_text()).split()[:2] == ["error", "1"]
+    await signing.locator("summary").click()
+    example = signing.locator("pre")
+    assert "UserName=" in await example.inner_text()
+    assert "case-sensitive" in await signing.inner_text()
+
+    # A new mistake shows once the panel is refreshed, and the open example stays open.
+    await sim.client.call_verify(**sim.verify_request(calleeNbr="13800000000"))
+    await page.click("#report-refresh")
+    await page.locator('#report tr[data-finding-id="field.calleeNbr.global_format"]').wait_for(timeout=WAIT_MS)
+    assert await example.is_visible()
+    assert await page.inner_text("#report-summary") == "(3 errors, 0 warnings)"

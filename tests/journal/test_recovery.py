@@ -148,3 +148,20 @@ async def test_a_live_callback_keeps_its_forwarding_leg_in_the_bill(start_run, r
     assert bill["serviceType"] == "002" and bill["ulFailReason"] == 516
     assert (bill["fwdDisplayNum"], bill["fwdDstNum"]) == ("+8675528000003", "+8613900000002")
     assert bill["fwdAnswerTime"] and bill["callOutAnswerTime"]
+
+
+async def test_a_signing_diagnosis_survives_the_restart(start_run):
+    first, _ = await start_run()
+    headers = first.client.headers()
+    headers["X-AKSK"] = headers["X-AKSK"].replace("Nonce=", "nonce=")
+    body = {"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000", "languageType": 2,
+            "preTone": "pretone.wav", "verifyCode": "1234"}
+    assert (await first.client.post("/rest/httpsessions/callVerify/v1.0", body, headers)).status == 400
+    first.crash()
+
+    second, _ = await start_run()
+    [entry] = await second.control.requests()
+    assert entry["resultcode"] == "1023035"
+    assert entry["diagnosis"]["mistake"] == "header_attribute" and "nonce" in entry["diagnosis"]["detail"]
+    report = (await second.control.request("GET", "report")).body
+    assert [f["id"] for f in report["findings"]] == ["signature.header_attribute"]

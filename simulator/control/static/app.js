@@ -7,7 +7,9 @@ const API = {
   ports: "/_sim/ports",
   clock: "/_sim/clock",
   scenarios: "/_sim/scenarios",
+  report: "/_sim/report",
 };
+const REPORT_EVERY_MS = 10000;  // the report re-reads the whole journal: not on every feed snapshot
 
 const $ = (sel) => document.querySelector(sel);
 let selected = new URLSearchParams(location.search).get("call");
@@ -180,5 +182,36 @@ $("#scenario-form").addEventListener("submit", async (e) => {
   await send(API.scenarios, { name: $("#scenario").value });
 });
 
+async function loadReport() {
+  const summary = $("#report-summary");
+  const resp = await fetch(API.report).catch(() => null);
+  if (!resp || !resp.ok) {
+    summary.textContent = "(unavailable)";
+    return;
+  }
+  const doc = await resp.json();
+  summary.textContent = doc.findings.length ? `(${doc.errors} errors, ${doc.warnings} warnings)`
+    : `(no problems in ${doc.requests} requests and ${doc.pushes} pushes)`;
+  const open = new Set([...document.querySelectorAll("#report details[open]")].map((d) => d.dataset.key));
+  const rows = doc.findings.map((f) => {
+    const key = `${f.id} ${f.where}`;
+    const details = el("details", { "data-key": key }, el("summary", {}, f.title),
+      el("p", {}, el("b", {}, "where "), f.where || "-"),
+      el("p", {}, el("b", {}, "fix "), f.fix),
+      el("pre", {}, f.example));
+    if (open.has(key)) details.open = true;
+    return el("tr", { "data-finding-id": f.id, "data-severity": f.severity },
+      el("td", {}, el("span", { class: `severity ${f.severity}` }, f.severity)),
+      el("td", {}, f.count),
+      el("td", {}, details),
+      el("td", {}, f.spec));
+  });
+  $("#report tbody").replaceChildren(...rows);
+}
+
+$("#report-refresh").addEventListener("click", loadReport);
+
 loadScenarios();
+loadReport();
+setInterval(loadReport, REPORT_EVERY_MS);
 connect();
