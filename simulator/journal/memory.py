@@ -99,11 +99,6 @@ class Journal:
             self.store.begin(push, at)
             await self.store.synced()
 
-    async def synced(self) -> None:
-        """Wait (briefly, bounded) until what was recorded so far is on disk; at once without a store."""
-        if self.store is not None:
-            await self.store.synced()
-
     # -- reading -------------------------------------------------------------------
     def timeline(self, session_id: str) -> list[EventEntry]:
         """Every event of one call, in order."""

@@ -8,6 +8,7 @@ fit in 64 bits, finite floats. Anything else would kill a write, or be altered b
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 _INT64 = 2**63
@@ -30,7 +31,7 @@ def unstorable(value: Any) -> str | None:
             if not -_INT64 <= item < _INT64:
                 return "a whole number beyond 64 bits"
         elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
+            if not math.isfinite(item):
                 return "a number that is not finite"
         elif isinstance(item, dict):
             stack.extend(item.keys())

@@ -258,6 +258,7 @@ class Store:
         return conn
 
     def _one_by_one(self, conn: sqlite3.Connection, pending: deque[Any]) -> sqlite3.Connection | None:
+        """After a failed batch: each entry in its own transaction, so one bad entry is all that is lost."""
         while pending:
             op = pending[0]
             if op[0] != _SYNC:
