@@ -6,6 +6,7 @@ from aiohttp import web
 from . import api, control
 from .clock import Clock
 from .config import Settings
+from .connections import body_deadline, handler_args
 from .journal import Recovered, attach, close_store, open_store
 from .platform import Platform
 
@@ -14,7 +15,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
                platform: Platform | None = None) -> web.Application:
     """A ready-to-run aiohttp application simulating the platform."""
     platform = platform or Platform(settings or Settings(), clock)
-    app = web.Application(client_max_size=platform.settings.max_body)
+    settings = platform.settings
+    app = web.Application(client_max_size=settings.max_body, middlewares=[body_deadline(settings.body_timeout)],
+                          handler_args=handler_args(settings))
     app[api.PLATFORM] = platform
     journal = attach(platform)
     recovered = Recovered()

@@ -21,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from .errors import PlatformError
 
@@ -177,6 +177,8 @@ class Verifier:
         self.accept_beijing_time = accept_beijing_time
         self._seen: set[tuple[str, str]] = set()
         self._expiry: list[tuple[float, tuple[str, str]]] = []  # heap of (forget at, nonce)
+        # Told of each nonce remembered, with when it may be forgotten (the journal keeps them across restarts).
+        self.remembered: Callable[[str, str, float], None] | None = None
 
     def verify(self, authorization: str | None, x_aksk: str | None, now: float | None = None) -> str:
         """Return the app key of a correctly signed request, or raise its PlatformError."""
@@ -215,3 +217,12 @@ class Verifier:
         # (a Beijing-time stamp becomes acceptable again 8 h later): remember the nonce that long.
         self._seen.add(entry)
         heapq.heappush(expiry, (stamp + self.window, entry))
+        if self.remembered is not None:
+            self.remembered(key, nonce, stamp + self.window)
+
+    def restore(self, key: str, nonce: str, forget_at: float) -> None:
+        """Refuse ``nonce`` of app ``key`` again until ``forget_at`` (wall clock): one seen before a restart."""
+        entry = (key, nonce)
+        if entry not in self._seen:
+            self._seen.add(entry)
+            heapq.heappush(self._expiry, (forget_at, entry))

@@ -42,6 +42,9 @@ HELP = {
     "control_token": "make /_sim/* demand 'Authorization: Bearer <token>'",
     "manual_clock": "true: time stands still until POST /_sim/clock advances it (default false)",
     "journal_keep": "entries of each kind the journal keeps in memory (default 100000)",
+    "clock_max_step": "most simulated seconds a scaled clock moves when the process stalls (default 60)",
+    "keepalive_timeout": "seconds an idle connection, or one still sending its headers, stays open (default 75)",
+    "body_timeout": "seconds a request's body may take to arrive after its headers (default 30)",
 }
 
 

@@ -8,6 +8,11 @@ Three modes share one heap of due times:
 * manual: time stands still until a test calls ``await clock.advance(seconds)``,
   which runs everything due, in order, and waits for the I/O each step started.
 
+A scaled clock counts real time only while the event loop runs: a heartbeat re-anchors
+it every ``TICK``, and a stall of the loop (a long computation, a paused process) moves
+it by one bounded step, ``max_step`` simulated seconds (or two heartbeats' worth when
+the speed makes that more), instead of ``speed`` times the stall all at once.
+
 Callbacks are plain functions ``fn(arg)``. There is no cancel: a callback whose
 work became moot (a call already stopped) checks that itself, which keeps a heap
 entry to one small tuple.
@@ -25,18 +30,26 @@ from typing import Any, Callable, Coroutine
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
+TICK = 0.01  # real seconds between a scaled clock's heartbeats
+MAX_STEP = 60.0  # simulated seconds a scaled clock moves at most for one stall of the event loop
 
 
 class Clock:
     """Simulated time in epoch seconds, and a heap of callbacks due on it."""
 
-    def __init__(self, *, speed: float = 1.0, manual: bool = False, start: float | None = None) -> None:
+    def __init__(self, *, speed: float = 1.0, manual: bool = False, start: float | None = None,
+                 max_step: float = MAX_STEP, monotonic: Callable[[], float] = time.monotonic) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
+        if max_step <= 0:
+            raise ValueError("max_step must be positive")
         self.manual = manual
         self._speed = float(speed)
-        self._base_sim = time.time() if start is None else float(start)
-        self._base_real = time.monotonic()
+        self._monotonic = monotonic  # the real clock (a test may pass its own)
+        self.max_step = max_step
+        # (simulated, real) at the last anchor: one tuple, so the journal's writer thread reads a pair
+        self._base = (time.time() if start is None else float(start), monotonic())
+        self._beat: asyncio.TimerHandle | None = None  # the heartbeat of a scaled clock, once started
         self._heap: list[tuple[float, int, Callback, Any]] = []
         self._seq = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
@@ -59,9 +72,18 @@ class Clock:
 
     def now(self) -> float:
         """Simulated time, epoch seconds."""
+        sim, real = self._base
         if self.manual:
-            return self._base_sim
-        return self._base_sim + (time.monotonic() - self._base_real) * self._speed
+            return sim
+        elapsed = (self._monotonic() - real) * self._speed
+        if self._beat is not None:  # scaled: no more than one bounded step since the last heartbeat
+            return sim + min(elapsed, self._step)
+        return sim + elapsed
+
+    @property
+    def _step(self) -> float:
+        # Two heartbeats' worth at least, so a loop that is merely busy never slows the clock.
+        return max(self.max_step, 2 * TICK * self._speed)
 
     def set_speed(self, speed: float) -> None:
         """Change the pace of a real/scaled clock from now on; what is due stays due."""
@@ -69,11 +91,12 @@ class Clock:
             raise ValueError("speed must be positive")
         if self.manual:
             raise ValueError("a manual clock has no speed; advance it instead")
-        self._base_sim = self.now()
-        self._base_real = time.monotonic()
+        self._base = (self.now(), self._monotonic())
         self._speed = float(speed)
         self._cancel_timer()
         self._arm()
+        self._stop_heartbeat()
+        self._start_heartbeat()
 
     @property
     def pending(self) -> int:
@@ -122,14 +145,14 @@ class Clock:
             raise RuntimeError("only a manual clock can be advanced")
         if seconds < 0:
             raise ValueError("time does not run backwards")
-        target = self._base_sim + seconds
+        target = self._base[0] + seconds
         await self.settle()
         while self._heap and self._heap[0][0] <= target:
             when, _, fn, arg = heapq.heappop(self._heap)
-            self._base_sim = max(self._base_sim, when)
+            self._base = (max(self._base[0], when), self._base[1])
             self._run(fn, arg)
             await self.settle()
-        self._base_sim = target
+        self._base = (target, self._base[1])
 
     # -- real/scaled mode --------------------------------------------------------
     def _arm(self) -> None:
@@ -173,23 +196,44 @@ class Clock:
             log.exception("scheduled callback %r failed", fn)
 
     def start(self) -> None:
-        """Arm the timer for what was scheduled before the event loop ran."""
+        """Arm the timer for what was scheduled before the event loop ran; a scaled clock's heartbeat starts."""
         if not self.manual and self._timer is None:
             self._arm()
+        self._start_heartbeat()
+
+    def _start_heartbeat(self) -> None:
+        if self.manual or self._speed == 1.0 or self._beat is not None:  # real time stays the wall clock's
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not serving yet: ``start`` starts it
+            return
+        self._beat = loop.call_later(TICK, self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        real = self._monotonic()
+        sim, last = self._base
+        self._base = (sim + min((real - last) * self._speed, self._step), real)
+        self._beat = asyncio.get_running_loop().call_later(TICK, self._heartbeat)
+
+    def _stop_heartbeat(self) -> None:
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
 
     def resume_at(self, t: float) -> None:
         """Jump forward to simulated time ``t`` if it is later than now (a restart from a data dir)."""
         if t <= self.now():
             return
-        self._base_sim = t
-        self._base_real = time.monotonic()
+        self._base = (t, self._monotonic())
         if not self.manual:
             self._cancel_timer()
             self._arm()
 
     async def close(self) -> None:
-        """Stop the timer and wait for running I/O to finish."""
+        """Stop the timer (and the heartbeat) and wait for running I/O to finish."""
         self._cancel_timer()
+        self._stop_heartbeat()
         await self.settle()
 
 

@@ -1,6 +1,7 @@
 """One Settings object: flags > environment (VOICESIM_*) > config file > defaults."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
@@ -37,6 +38,9 @@ class Settings:
     port: int = 8090
     speed: float = 1.0
     manual_clock: bool = False
+    clock_max_step: float = 60.0  # simulated seconds a scaled clock moves at most when the event loop stalls
+    keepalive_timeout: float = 75.0  # real seconds an idle connection (or one sending its headers) stays open
+    body_timeout: float = 30.0  # real seconds a request's body may take to arrive after its headers
     call_ports: int = MAX_PORTS
     app_key: str = DEMO_APP_KEY
     app_secret: str = DEMO_APP_SECRET
@@ -95,6 +99,9 @@ class Settings:
             raise ValueError(f"port must be 1-65535, got {self.port}")
         if self.speed <= 0:
             raise ValueError("speed must be positive")
+        for name in ("clock_max_step", "keepalive_timeout", "body_timeout"):
+            if not 0 < getattr(self, name) < math.inf:
+                raise ValueError(f"{name} must be a positive number of seconds")
         if self.app_quota is not None and self.app_quota < 0:
             raise ValueError("app_quota must not be negative")
         for name in ("auth_window", "push_timeout", "bill_retry_interval", "bill_merge_delay"):
@@ -130,7 +137,8 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
     "data_dir": str, "control_token": str, "manual_clock": _bool, "journal_keep": int,
 }
-ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str})
+ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
+                    "keepalive_timeout": float, "body_timeout": float})
 # Settings only the command line and the environment give (``--scenario`` repeats).
 ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 

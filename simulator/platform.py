@@ -41,7 +41,8 @@ class Platform:
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
-        self.clock = clock or Clock(speed=settings.speed, manual=settings.manual_clock)
+        self.clock = clock or Clock(speed=settings.speed, manual=settings.manual_clock,
+                                    max_step=settings.clock_max_step)
         self.apps: dict[str, AppConfig] = {}
         self.verifier = Verifier({}, settings.auth_window, settings.reject_replay, settings.accept_beijing_time)
         for app in settings.apps():

@@ -1,9 +1,14 @@
 """Helpers our own tests share (not shipped: the package has no test-only code)."""
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent  # the repository's root: README, docs, scenarios, Dockerfile
 
@@ -19,6 +24,57 @@ def stop_process(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def serve(port: int, log: Path, *flags: str) -> asyncio.subprocess.Process:
+    """``python -m simulator serve --port PORT FLAGS...`` as a child process, its stderr appended to ``log``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    with log.open("ab") as err:  # the child has its own copy of the descriptor once started
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "simulator", "serve", "--port", str(port), *flags,
+            stdout=asyncio.subprocess.DEVNULL, stderr=err, env=env)
+
+
+async def end(proc: asyncio.subprocess.Process) -> None:
+    """Stop a child ``serve`` started: terminate, then kill after 10 s."""
+    if proc.returncode is None:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 10)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+async def until(what: str, check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Poll ``check`` (plain or async) every 50 ms until it returns something true; fail after ``timeout``
+    real seconds (waiting on another process is real time by nature)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check() if asyncio.iscoroutinefunction(check) else check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def health_of(control: Any) -> Callable[[], Any]:
+    """A check for ``until``: the simulator's health, or None while it does not answer."""
+    async def check() -> Any:
+        try:
+            return await control.health()
+        except OSError:
+            return None
+    return check
 
 
 # A callback's numbers: the app's two display numbers, A (the caller) and B (the callee).

@@ -88,3 +88,39 @@ async def test_manual_clock_refuses_speed_and_real_clock_refuses_advance():
 
 def test_utc_text():
     assert utc_text(1_767_225_600.9) == "2026-01-01 00:00:00"
+
+
+class RealTime:
+    """A real clock the test moves by hand (``Clock(monotonic=...)``): no timing in the assertions."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def test_a_stalled_loop_moves_a_scaled_clock_by_one_bounded_step():
+    real = RealTime()
+    clock = Clock(speed=3600, start=0.0, max_step=60, monotonic=real)
+    clock.start()
+    real.t += 0.005  # 5 ms at x3600: 18 simulated seconds, as the speed says
+    assert clock.now() == pytest.approx(18)
+    real.t += 2.0  # the event loop stalls for two seconds: not two simulated hours at once
+    assert clock.now() == pytest.approx(72)  # 60 s, or two heartbeats' worth (20 ms at x3600) when that is more
+    await asyncio.sleep(0.05)  # heartbeats run again: time goes on from the step, at the speed
+    real.t += 0.005
+    assert clock.now() == pytest.approx(90)
+    clock.set_speed(10)  # slower: the step is max_step itself
+    real.t += 30.0
+    assert clock.now() == pytest.approx(150)
+    await clock.close()
+
+
+async def test_a_clock_at_real_speed_is_never_held_back():
+    real = RealTime()
+    clock = Clock(speed=1, start=0.0, monotonic=real)
+    clock.start()
+    real.t += 600.0  # a laptop asleep ten minutes: real time is the wall clock's, whatever the loop did
+    assert clock.now() == pytest.approx(600)
+    await clock.close()

@@ -133,11 +133,16 @@ def journaled(handler: Handler, journal: Journal) -> Handler:
     the signal would cost every request (control API included) several microseconds.
     """
     record = journal.request
+    store = journal.store
 
     async def answer(request: web.Request) -> web.StreamResponse:
         response = await handler(request)
         record(request.method, request.path, response.status, request.get(RAW_BODY),
                response.body if isinstance(response, web.Response) else None, request.get(DIAGNOSIS))
+        # With a data dir the answer leaves once what the request changed (a call placed, a nonce used)
+        # is on disk: an SP that got a sessionId gets its bill, even across a crash.
+        if store is not None:
+            await store.synced()
         return response
 
     return answer

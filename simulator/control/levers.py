@@ -8,6 +8,7 @@ from aiohttp import web
 from ..api import fields
 from ..config import DEMO_DISPLAY_NUMBER, MAX_PORTS, AppConfig
 from ..errors import PlatformError
+from ..journal import unstorable
 from ..platform import Platform
 from .guard import BadInput, ok, read_body
 from .keys import parts
@@ -116,9 +117,13 @@ async def apps_register(request: web.Request) -> web.Response:
         raise BadInput("quota must be a non-negative integer, or null for unlimited")
     app = AppConfig(doc["key"], doc["secret"], tuple(numbers) or (DEMO_DISPLAY_NUMBER,), doc.get("statusUrl"),
                     doc.get("feeUrl"), quota, doc.get("spId") or "voicesim_sp")
+    stored = {"key": app.key, "secret": app.secret, "display_numbers": list(app.display_numbers),
+              "status_url": app.status_url, "fee_url": app.fee_url, "quota": app.quota, "sp_id": app.sp_id}
+    why = unstorable(stored)
+    if why is not None:  # refused before it enters state: it could be neither journaled nor pushed
+        raise BadInput(f"the app cannot be kept: it holds {why}")
     platform.register_app(app)
     if journal.store is not None:
-        journal.store.app({"key": app.key, "secret": app.secret, "display_numbers": list(app.display_numbers),
-                           "status_url": app.status_url, "fee_url": app.fee_url, "quota": app.quota,
-                           "sp_id": app.sp_id})
+        journal.store.app(stored)
+        await journal.store.synced()
     return ok(_app_doc(app), 201)

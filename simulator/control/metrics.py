@@ -16,11 +16,17 @@ def _label(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def _number(value: float) -> str:
+    # Every digit: ":g" would print a counter past a million (or a Unix time) rounded to six.
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def _family(name: str, kind: str, help_text: str, samples: Iterable[tuple[dict[str, object], float]]) -> list[str]:
     lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
     for labels, value in samples:
         text = ",".join(f'{k}="{_label(v)}"' for k, v in labels.items())
-        lines.append(f"{name}{{{text}}} {value:g}" if text else f"{name} {value:g}")
+        number = _number(value)
+        lines.append(f"{name}{{{text}}} {number}" if text else f"{name} {number}")
     return lines
 
 
@@ -48,9 +54,27 @@ def render(platform: Platform, journal: Journal) -> str:
                      "Bill messages given up after the last re-push.", [({}, len(platform.delivery.given_up))])
     lines += _family("voicesim_ports_idle", "gauge", "Idle call ports (what idlePort reports).", [({}, ports.idle)])
     lines += _family("voicesim_ports_capacity", "gauge", "Call ports of the platform.", [({}, ports.capacity)])
-    lines += _family("voicesim_journal_backlog", "gauge", "Journal entries not yet written to the data dir.",
-                     [({}, journal.store.backlog if journal.store else 0)])
+    lines += _journal(journal)
     return "\n".join(lines) + "\n"
+
+
+def _journal(journal: Journal) -> list[str]:
+    store = journal.store
+    lines = _family("voicesim_journal_backlog", "gauge", "Journal entries not yet written to the data dir.",
+                    [({}, store.backlog if store else 0)])
+    lines += _family("voicesim_journal_degraded", "gauge",
+                     "1 while the data dir is not a full copy of the journal (writes failing, or entries lost).",
+                     [({}, 1 if store and store.degraded else 0)])
+    lines += _family("voicesim_journal_write_errors_total", "counter",
+                     "Failed tries to write the journal to the data dir (a failed retry counts again).",
+                     [({}, store.write_errors if store else 0)])
+    lines += _family("voicesim_journal_entries_lost_total", "counter",
+                     "Journal entries that could not be written to the data dir and never will be.",
+                     [({}, store.entries_lost if store else 0)])
+    lines += _family("voicesim_journal_last_error_timestamp_seconds", "gauge",
+                     "When the last journal write failed (Unix time; 0: never). /_sim/health has its message.",
+                     [({}, (store.error_at or 0) if store else 0)])
+    return lines
 
 
 async def metrics(request: web.Request) -> web.Response:

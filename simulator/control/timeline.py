@@ -5,6 +5,7 @@ the rows, ``GET /_sim/calls/{sessionId}/timeline.svg`` draws them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -143,6 +144,14 @@ def arrows(call: Call, pushes: list[Push], seen: list[tuple[str, float]] | None 
 # -- drawing ----------------------------------------------------------------------------
 _LANE_W, _LEFT, _TOP, _ROW_H, _BOTTOM = 190, 110, 96, 34, 30
 _COLOURS = {True: "#1a7f37", False: "#cf222e", None: "#57606a"}
+# What XML 1.0 forbids in a document (control characters but tab and newlines, surrogates, U+FFFE/U+FFFF):
+# an SP's answer quoted in an error can carry any of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """``value`` as XML character data: escaped, and what XML cannot hold shown as U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", value))
 
 
 def _short(label: str, limit: int = 56) -> str:
@@ -165,14 +174,14 @@ def timeline_svg(call: Call, pushes: list[Push], seen: list[tuple[str, float]] |
         '<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="12" y="22" font-size="14" font-weight="bold">{escape(call.session_id)}</text>',
-        f'<text x="12" y="42" fill="#57606a">{escape(call.caller)} \u2192 {escape(call.callee)} \u00b7 '
-        f'{escape(outcome(call))}</text>',
+        f'<text x="12" y="22" font-size="14" font-weight="bold">{_text(call.session_id)}</text>',
+        f'<text x="12" y="42" fill="#57606a">{_text(call.caller)} \u2192 {_text(call.callee)} \u00b7 '
+        f'{_text(outcome(call))}</text>',
     ]
     for lane in LANES:
         x = _lane_x(lane)
         parts.append(f'<rect x="{x - 70}" y="56" width="140" height="26" rx="5" fill="#f6f8fa" stroke="#8c959f"/>')
-        parts.append(f'<text x="{x}" y="73" text-anchor="middle" font-weight="bold">{escape(lane)}</text>')
+        parts.append(f'<text x="{x}" y="73" text-anchor="middle" font-weight="bold">{_text(lane)}</text>')
         parts.append(f'<line x1="{x}" y1="82" x2="{x}" y2="{height - 10}" stroke="#d0d7de" stroke-dasharray="4 4"/>')
     for i, row in enumerate(rows):
         y = _TOP + i * _ROW_H + 18
@@ -181,11 +190,11 @@ def timeline_svg(call: Call, pushes: list[Push], seen: list[tuple[str, float]] |
         parts.append(f'<text x="12" y="{y + 4}" fill="#57606a">{utc_text(row.at)[11:]} +{offset:.1f}s</text>')
         x1, x2 = _lane_x(row.source), _lane_x(row.target)
         if x1 == x2:  # a note on one lane
-            parts.append(f'<text x="{x1 + 8}" y="{y + 4}" fill="{colour}">{escape(row.label)}</text>')
+            parts.append(f'<text x="{x1 + 8}" y="{y + 4}" fill="{colour}">{_text(row.label)}</text>')
             continue
         parts.append(f'<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6" '
                      f'marker-end="url(#head)"/>')
         parts.append(f'<text x="{(x1 + x2) // 2}" y="{y - 5}" text-anchor="middle" fill="{colour}">'
-                     f'<title>{escape(row.label)}</title>{escape(_short(row.label))}</text>')
+                     f'<title>{_text(row.label)}</title>{_text(_short(row.label))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

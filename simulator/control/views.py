@@ -64,13 +64,17 @@ async def health(request: web.Request) -> web.Response:
     """``GET /_sim/health``: up, how long, the clock, live calls, what is owed, the journal's disk state."""
     platform, journal = parts(request)
     store = journal.store
-    error_text = store.error if store is not None else None
+    problem = store.degraded if store is not None else None
+    disk: dict[str, Any] = {"dataDir": platform.settings.data_dir, "backlog": 0, "error": problem,
+                            "failing": False, "writeErrors": 0, "entriesLost": 0}
+    if store is not None:
+        disk.update(backlog=store.backlog, failing=store.failing, writeErrors=store.write_errors,
+                    entriesLost=store.entries_lost)
     return ok({
-        "status": "degraded" if error_text else "ok", "version": __version__,
+        "status": "degraded" if problem else "ok", "version": __version__,
         "clock": clock_doc(platform), "liveCalls": len(platform.engine.live),
         "owedBillMessages": len(platform.delivery.owed),
-        "journal": {"dataDir": platform.settings.data_dir, "backlog": store.backlog if store else 0,
-                    "error": error_text},
+        "journal": disk,
         "recovered": request.app[RECOVERED].to_json(),
     })
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import aiohttp
 
@@ -46,6 +46,8 @@ class Delivery:
         self.listeners: list[Callable[[Push, Attempt], None]] = []
         self.event_listeners: list[Callable[[Call, str, dict[str, Any] | None], None]] = []  # every event
         self.bill_listeners: list[Callable[[Call, dict[str, Any], str | None], None]] = []  # every bill
+        # Awaited before each bill attempt leaves (the journal persists it, so a crash cannot hide it)
+        self.before_send: Callable[[Push, float], Awaitable[None]] | None = None
         self._ids = itertools.count(1)
         self._batches: dict[tuple[str, str, int], list[tuple[Call, dict[str, Any]]]] = {}
         self._flush_cb = self._flush
@@ -123,7 +125,12 @@ class Delivery:
 
     async def _attempt(self, push: Push) -> None:
         assert self.session is not None, "Delivery.start() was not awaited"
-        result = await attempt(self.session, push, self.clock.now(), self.policy.timeout, self.policy.newlines)
+        at = self.clock.now()
+        if push.kind == "bill" and self.before_send is not None:
+            await self.before_send(push, at)
+            if push.id not in self.owed:  # forgotten by a reset meanwhile
+                return
+        result = await attempt(self.session, push, at, self.policy.timeout, self.policy.newlines)
         if push.chaos is not None:
             result = judged(push, result)
         push.attempts.append(result)
@@ -155,10 +162,15 @@ class Delivery:
     def adopt(self, push: Push) -> None:
         """Take over a bill message an earlier run still owed: send it at ``push.next_at`` (now if past).
 
-        Its attempts so far stay on it, so the re-push limit counts them.
+        Its attempts so far stay on it, so the re-push limit counts them (also one cut short by the
+        crash): a message that has had all its attempts is given up, not sent again.
         """
-        self.owed[push.id] = push
         self.pushes.append(push)
+        if len(push.attempts) > self.policy.max_retries:
+            push.state = GIVEN_UP
+            self.given_up.append(push)
+            return
+        self.owed[push.id] = push
         push.state = RETRYING
         self.clock.call_at(max(push.next_at, self.clock.now()), self._retry, push)
 

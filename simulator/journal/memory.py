@@ -95,6 +95,12 @@ class Journal:
         if self.store is not None:
             self.store.attempt(push, attempt)
 
+    async def before_send(self, push: Push, at: float) -> None:
+        """A bill attempt of ``push`` leaves at ``at`` (Delivery.before_send): with a store, on disk first."""
+        if self.store is not None:
+            self.store.begin(push, at)
+            await self.store.synced()
+
     # -- reading -------------------------------------------------------------------
     def timeline(self, session_id: str) -> list[EventEntry]:
         """Every event of one call, in order."""

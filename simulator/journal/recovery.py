@@ -18,7 +18,7 @@ from ..platform import Platform
 from .call_rows import call_from_row
 from .entries import BillEntry, EventEntry, RequestEntry
 from .memory import Journal
-from .store import History
+from .tables import History
 
 # A call the crash cut: the platform ends it itself (stateCode 8000 internal error, tear-down point
 # 516 local cancel, Q.850 41 temporary failure). Recorded in docs/fidelity.md.
@@ -61,6 +61,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
             fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()}
             platform.register_app(AppConfig(**fields))
     platform.clock.resume_at(h.clock)
+    for key, nonce, forget_at in h.nonces:  # a request replayed after the restart is still a replay
+        platform.verifier.restore(key, nonce, forget_at)
     journal.resume(h.last_seq)
     platform.engine.resume_numbering(h.last_call_seq)
     platform.delivery.resume_ids(h.last_push_id)
@@ -82,7 +84,8 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
         push = _push(platform, row)
         if push.kind == "bill" and push.state not in (DELIVERED, GIVEN_UP):
             platform.delivery.adopt(push)
-            out.pushes_owed += 1
+            if push.state != GIVEN_UP:  # given up: it had all its attempts, the last cut short by the crash
+                out.pushes_owed += 1
         else:
             platform.delivery.pushes.append(push)
 

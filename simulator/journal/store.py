@@ -1,67 +1,59 @@
 """The journal on disk: a SQLite file (write-ahead log) in the data dir, written off the event loop.
 
-The event loop only puts small tuples on a queue; one writer thread drains it in
-batches, encodes JSON and commits. ``load`` reads everything back at start-up so
-the journal (and what is still owed to SPs) outlives the process.
+The event loop only puts small tuples on a queue; one writer thread drains it in batches
+and commits (``tables`` knows the rows). A failed write never stops the writer: an entry
+whose data cannot be written is given up alone (the rest of its batch is written one by
+one), and while the disk itself refuses (full, locked, gone) entries wait in memory, in
+order, and are written once it takes them again. Either way ``degraded`` says why, for
+``/_sim/health`` and ``/_sim/metrics``. ``synced`` lets an answer wait until what it
+changed is on disk.
 """
 from __future__ import annotations
 
-import json
+import asyncio
 import os
 import queue
 import sqlite3
 import threading
-from dataclasses import dataclass, field
+import time
+from collections import deque
 from typing import Any, Callable
 
-from ..delivery import Attempt, Push
+from ..delivery import SENDING, Attempt, Push
 from ..engine import Call
-from .call_rows import COLUMNS, call_row
+from . import tables
+from .call_rows import call_row
 from .entries import BillEntry, EventEntry, RequestEntry
+from .tables import History
 
 FILE_NAME = "voicesim.sqlite3"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY, at REAL, method TEXT, path TEXT,
-    status INTEGER, resultcode TEXT, body BLOB, answer BLOB, diagnosis TEXT);
-CREATE TABLE IF NOT EXISTS calls (session_id TEXT PRIMARY KEY, seq INTEGER, app_key TEXT, service TEXT,
-    caller TEXT, callee TEXT, state TEXT, start REAL, alert REAL, answer REAL, end_at REAL,
-    state_code INTEGER, state_desc TEXT, ul_fail_reason INTEGER, user_data TEXT, status_url TEXT,
-    fee_url TEXT, record INTEGER, tts_plays INTEGER, tts_seconds REAL, extra TEXT);
-CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, event TEXT, extra TEXT);
-CREATE TABLE IF NOT EXISTS bills (seq INTEGER PRIMARY KEY, at REAL, session_id TEXT, url TEXT, app_key TEXT,
-    end_second INTEGER, bill TEXT, push_id INTEGER);
-CREATE INDEX IF NOT EXISTS bills_session ON bills (session_id);
-CREATE INDEX IF NOT EXISTS bills_unsent ON bills (push_id) WHERE push_id IS NULL;
-CREATE TABLE IF NOT EXISTS pushes (id INTEGER PRIMARY KEY, kind TEXT, event TEXT, url TEXT, app_key TEXT,
-    session_ids TEXT, created REAL, body BLOB, state TEXT, next_at REAL);
-CREATE TABLE IF NOT EXISTS attempts (push_id INTEGER, n INTEGER, at REAL, ok INTEGER, status INTEGER,
-    error TEXT, elapsed REAL, PRIMARY KEY (push_id, n));
-CREATE TABLE IF NOT EXISTS apps (key TEXT PRIMARY KEY, doc TEXT);
-"""
-
-_CALL_UPSERT = "INSERT OR REPLACE INTO calls VALUES (" + ",".join("?" * COLUMNS) + ")"
-_REQUEST_INSERT = ("INSERT OR REPLACE INTO requests (seq, at, method, path, status, resultcode, body, answer, "
-                   "diagnosis) VALUES (?,?,?,?,?,?,?,?,?)")
+IDLE = 0.25  # real seconds the writer waits for entries before it saves the clock anyway
+RETRY = 1.0  # real seconds between tries while the disk refuses writes
+BATCH = 5000
+SYNC_TIMEOUT = 2.0  # real seconds an answer waits for the disk before it leaves anyway
+MAX_BACKLOG = 500_000  # entries kept in memory for a failing disk; past it new ones are lost (and counted)
+NONCE_SWEEP = 60.0  # real seconds between sweeps of expired nonces
+INTERRUPTED = "no answer: the simulator stopped during this attempt"
 _STOP = object()
+_SYNC = "sync"
+
+Sync = Callable[[bool], None]
 
 
-@dataclass(slots=True)
-class History:
-    """What a data dir holds, read back at start-up (rows as dicts, oldest first)."""
+def _disk_failure(exc: Exception) -> bool:
+    """True when the file (not the entry) is at fault: full, locked, read-only, gone, closed, corrupt."""
+    if isinstance(exc, (sqlite3.OperationalError, sqlite3.InternalError)) or type(exc) is sqlite3.DatabaseError:
+        return True
+    return isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc)
 
-    last_seq: int = 0
-    last_call_seq: int = 0
-    last_push_id: int = 0
-    clock: float = 0.0
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    bills: list[dict[str, Any]] = field(default_factory=list)
-    pushes: list[dict[str, Any]] = field(default_factory=list)  # each with "attempts": [rows]
-    unsent: list[dict[str, Any]] = field(default_factory=list)  # bills made but never attempted
-    apps: list[dict[str, Any]] = field(default_factory=list)
+
+def _entries(n: int) -> str:
+    return f"{n} journal entr{'y' if n == 1 else 'ies'}"
+
+
+def _push_row(push: Push, state: str) -> tuple[Any, ...]:
+    return (push.id, push.kind, push.event, push.url, push.app.key, push.session_ids, push.created, push.body,
+            state, push.next_at)
 
 
 class Store:
@@ -73,8 +65,8 @@ class Store:
             os.makedirs(data_dir, exist_ok=True)
             conn = self._connect()
             try:
-                conn.executescript(SCHEMA)
-                _add_diagnosis_column(conn)
+                conn.executescript(tables.SCHEMA)
+                tables.migrate(conn)
             finally:
                 conn.close()
         except (OSError, sqlite3.Error) as exc:
@@ -82,10 +74,16 @@ class Store:
         self.now = now  # the simulated clock, saved with every batch so a restart resumes from it
         self.keep = keep
         self.queued = 0  # only the event loop adds ...
-        self.written = 0  # ... and only the writer thread adds: no lock needed for the backlog
-        self.error: str | None = None
+        self.written = 0  # ... and only the writer thread adds (written or given up): no lock for the backlog
+        self.dropped = 0  # entries refused on the loop side while the backlog was full
+        self.lost = 0  # entries the writer gave up
+        self.write_errors = 0  # failed tries to write (a retry that fails again counts again)
+        self.failing = False  # the disk refuses writes right now; entries wait in memory
+        self.error: str | None = None  # the last failure, as ``Type: message``
+        self.error_at: float | None = None  # when (wall clock)
         self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._open_sync: asyncio.Future[bool] | None = None
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -95,11 +93,28 @@ class Store:
 
     @property
     def backlog(self) -> int:
-        """Entries recorded but not yet committed to disk."""
-        return self.queued - self.written
+        """Entries recorded but not yet committed to disk (nor given up)."""
+        return self.queued - self.written - self.dropped
+
+    @property
+    def entries_lost(self) -> int:
+        """Entries that will never reach the disk."""
+        return self.lost + self.dropped
+
+    @property
+    def degraded(self) -> str | None:
+        """Why the data dir is not a full copy of the journal (for health), or None when it is."""
+        if self.failing:
+            return f"the data dir refuses writes, {_entries(self.backlog)} wait in memory (last error: {self.error})"
+        if self.entries_lost:
+            return f"{_entries(self.entries_lost)} could not be written to the data dir (last error: {self.error})"
+        return None
 
     # -- the event loop's side: one tuple on a queue per entry -----------------------
     def _put(self, item: tuple[Any, ...]) -> None:
+        if self.backlog >= MAX_BACKLOG:
+            self.dropped += 1
+            return
         self.queued += 1
         self._q.put(item)
 
@@ -116,20 +131,57 @@ class Store:
         """Persist a BillEntry."""
         self._put(("bill", (e.seq, e.at, e.session_id, e.url, call.app.key, int(call.end)), e.bill))
 
+    def begin(self, push: Push, at: float) -> None:
+        """Persist that an attempt of ``push`` leaves now: after a crash it counts, as a failed attempt."""
+        n = len(push.attempts) + 1
+        self._put(("begin", _push_row(push, SENDING), (push.id, n, at, 0, None, INTERRUPTED, 0.0)))
+
     def attempt(self, push: Push, attempt: Attempt) -> None:
         """Persist a push's state and its latest attempt."""
         n = len(push.attempts)
-        self._put(("push", (push.id, push.kind, push.event, push.url, push.app.key, push.session_ids, push.created,
-                            push.body, push.state, push.next_at),
+        self._put(("push", _push_row(push, push.state),
                    (push.id, n, attempt.at, int(attempt.ok), attempt.status, attempt.error, attempt.elapsed)))
+
+    def nonce(self, app_key: str, nonce: str, forget_at: float) -> None:
+        """Persist a nonce the auth check must refuse until ``forget_at`` (wall clock)."""
+        self._put(("nonce", app_key, nonce, forget_at))
 
     def app(self, doc: dict[str, Any]) -> None:
         """Persist an app registered at run time."""
         self._put(("app", doc["key"], doc))
 
     def clear(self) -> None:
-        """Forget the journal (apps stay)."""
+        """Forget the journal (apps and nonces stay)."""
         self._put(("clear",))
+
+    async def synced(self, timeout: float = SYNC_TIMEOUT) -> bool:
+        """Wait until every entry recorded so far is on disk: True once it is, False at once when the disk
+        is failing (or the writer is stopped), or after ``timeout`` real seconds."""
+        if self._thread is None or self.failing:
+            return False
+        fut = self._open_sync
+        if fut is None:  # one marker serves every caller of this loop turn
+            loop = asyncio.get_running_loop()
+            fut = self._open_sync = loop.create_future()
+            loop.call_soon(self._seal, fut)
+        try:
+            async with asyncio.timeout(timeout):
+                return await asyncio.shield(fut)
+        except TimeoutError:
+            return False
+
+    def _seal(self, fut: asyncio.Future[bool]) -> None:
+        # Runs after the callers that share ``fut`` recorded their entries: the marker queues behind them.
+        self._open_sync = None
+        loop = fut.get_loop()
+
+        def done(ok: bool) -> None:
+            try:
+                loop.call_soon_threadsafe(_resolve, fut, ok)
+            except RuntimeError:  # the loop is closed: nobody waits any more
+                pass
+
+        self._q.put((_SYNC, done))
 
     # -- the writer thread -------------------------------------------------------------
     def start(self) -> None:
@@ -146,70 +198,116 @@ class Store:
             self._thread = None
 
     def _run(self) -> None:
-        conn = self._connect()
+        pending: deque[Any] = deque()
+        conn: sqlite3.Connection | None = None
+        stopping = False
+        swept = 0.0
         try:
-            while True:
-                try:
-                    item = self._q.get(timeout=0.25)
-                except queue.Empty:
-                    self._save_clock(conn)  # time passes even when nothing happens
-                    continue
-                batch = [item]
-                while len(batch) < 5000:
-                    try:
-                        batch.append(self._q.get_nowait())
-                    except queue.Empty:
-                        break
-                stop = any(i is _STOP for i in batch)
+            while not stopping:
+                if self.failing:
+                    time.sleep(RETRY)
+                stopping = self._take(pending, 0.0 if self.failing else IDLE)
+                if time.monotonic() - swept > NONCE_SWEEP:
+                    swept = time.monotonic()
+                    pending.append(("sweep",))
+                conn = self._flush(conn, pending)
+        finally:
+            if pending:  # stopping while the disk still refuses: what waits is lost
+                self._give_up(pending)
+            if conn is not None:
+                conn.close()
+
+    def _take(self, pending: deque[Any], wait: float) -> bool:
+        """Move queued entries into ``pending`` (waiting up to ``wait`` for the first); True on the stop mark."""
+        try:
+            item = self._q.get(timeout=wait) if wait else self._q.get_nowait()
+        except queue.Empty:
+            return False
+        stop = False
+        for _ in range(BATCH):
+            if item is _STOP:
+                stop = True
+            else:
+                pending.append(item)
+            try:
+                item = self._q.get_nowait()
+            except queue.Empty:
+                break
+        return stop
+
+    def _flush(self, conn: sqlite3.Connection | None, pending: deque[Any]) -> sqlite3.Connection | None:
+        """Write ``pending`` (and the clock) in one transaction, else one entry at a time; returns the
+        connection to use next (None after the disk failed: reconnect)."""
+        try:
+            if conn is None:
+                conn = self._connect()
+            batch = list(pending)
+            with conn:
+                for op in batch:
+                    if op[0] != _SYNC:
+                        self._write(conn, op)
+                tables.save_clock(conn, self.now())
+        except Exception as exc:  # a full disk or a bad entry must not kill the simulator; health shows it
+            self._failed(exc)
+            if conn is None or _disk_failure(exc):
+                self._disconnect(conn)
+                return None
+            return self._one_by_one(conn, pending)
+        pending.clear()
+        self.failing = False
+        self._done(batch, True)
+        return conn
+
+    def _one_by_one(self, conn: sqlite3.Connection, pending: deque[Any]) -> sqlite3.Connection | None:
+        """After a failed batch: each entry in its own transaction, so one bad entry is all that is lost."""
+        while pending:
+            op = pending[0]
+            if op[0] != _SYNC:
                 try:
                     with conn:
-                        for op in batch:
-                            if op is not _STOP:
-                                self._write(conn, op)
-                        conn.execute("INSERT OR REPLACE INTO meta VALUES ('clock', ?)", (repr(self.now()),))
-                except sqlite3.Error as exc:  # a full disk must not kill the simulator; health shows it
-                    self.error = f"{type(exc).__name__}: {exc}"
-                self.written += len(batch) - (1 if stop else 0)
-                if stop:
-                    return
-        finally:
-            conn.close()
+                        self._write(conn, op)
+                except Exception as exc:
+                    self._failed(exc)
+                    if _disk_failure(exc):  # this entry and those after it wait for the disk, in order
+                        self._disconnect(conn)
+                        return None
+                    self.lost += 1
+            self._done((pending.popleft(),), True)
+        self.failing = False
+        return conn
 
-    def _save_clock(self, conn: sqlite3.Connection) -> None:
-        try:
-            with conn:
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('clock', ?)", (repr(self.now()),))
-        except sqlite3.Error as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
+    def _write(self, conn: sqlite3.Connection, op: tuple[Any, ...]) -> None:
+        if op[0] == "sweep":
+            tables.forget_nonces(conn)
+        else:
+            tables.write(conn, op)
 
-    @staticmethod
-    def _write(conn: sqlite3.Connection, op: tuple[Any, ...]) -> None:
-        kind = op[0]
-        if kind == "event":
-            seq, at, sid, event, extra = op[1]
-            conn.execute("INSERT OR REPLACE INTO events VALUES (?,?,?,?,?)",
-                         (seq, at, sid, event, json.dumps(extra, ensure_ascii=False) if extra else None))
-            conn.execute(_CALL_UPSERT, op[2])
-        elif kind == "request":
-            diagnosis = None if op[2] is None else json.dumps(op[2].to_json(), ensure_ascii=False)
-            conn.execute(_REQUEST_INSERT, op[1] + (diagnosis,))
-        elif kind == "bill":
-            conn.execute("INSERT OR REPLACE INTO bills VALUES (?,?,?,?,?,?,?,NULL)",
-                         op[1] + (json.dumps(op[2], ensure_ascii=False),))
-        elif kind == "push":
-            row = list(op[1])
-            sessions = row[5]
-            row[5] = json.dumps(list(sessions))
-            conn.execute("INSERT OR REPLACE INTO pushes VALUES (?,?,?,?,?,?,?,?,?,?)", row)
-            conn.execute("INSERT OR REPLACE INTO attempts VALUES (?,?,?,?,?,?,?)", op[2])
-            if row[1] == "bill" and op[2][1] == 1:  # these bills have left: not "never sent" any more
-                conn.executemany("UPDATE bills SET push_id = ? WHERE session_id = ? AND push_id IS NULL",
-                                 [(row[0], sid) for sid in sessions])
-        elif kind == "app":
-            conn.execute("INSERT OR REPLACE INTO apps VALUES (?,?)", (op[1], json.dumps(op[2])))
-        elif kind == "clear":
-            for table in ("requests", "calls", "events", "bills", "pushes", "attempts"):
-                conn.execute(f"DELETE FROM {table}")
+    def _failed(self, exc: Exception) -> None:
+        self.write_errors += 1
+        self.error = f"{type(exc).__name__}: {exc}"
+        self.error_at = time.time()
+        if _disk_failure(exc):
+            self.failing = True
+
+    def _disconnect(self, conn: sqlite3.Connection | None) -> None:
+        self.failing = True
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def _done(self, ops: Any, ok: bool) -> None:
+        for op in ops:
+            if op[0] == _SYNC:
+                op[1](ok)
+            elif op[0] != "sweep":
+                self.written += 1
+
+    def _give_up(self, pending: deque[Any]) -> None:
+        self.lost += sum(1 for op in pending if op[0] not in (_SYNC, "sweep"))
+        self._done(pending, False)
+        pending.clear()
 
     # -- start-up ------------------------------------------------------------------------
     def load(self) -> History:
@@ -217,52 +315,11 @@ class Store:
         conn = self._connect()
         conn.row_factory = sqlite3.Row
         try:
-            h = History()
-            row = conn.execute("SELECT value FROM meta WHERE key='clock'").fetchone()
-            h.clock = float(row[0]) if row else 0.0
-            seqs = [conn.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {t}").fetchone()[0]
-                    for t in ("requests", "events", "bills")]
-            h.last_seq = max(seqs)
-            k = self.keep
-            h.requests = _recent(conn, "requests", "seq", k)
-            h.events = _recent(conn, "events", "seq", k)
-            h.bills = _recent(conn, "bills", "seq", k)
-            # every call not ended is needed whatever its age; the rest only the newest
-            h.calls = [dict(r) for r in conn.execute(
-                "SELECT * FROM calls WHERE state != 'ended' OR seq > (SELECT COALESCE(MAX(seq), 0) - ? FROM calls) "
-                "ORDER BY seq", (k,))]
-            # every bill message still owed whatever its age; the rest only the newest
-            wanted = ("SELECT id FROM pushes WHERE (kind = 'bill' AND state NOT IN ('delivered', 'given_up')) "
-                      "OR id > (SELECT COALESCE(MAX(id), 0) - ? FROM pushes)")
-            attempts: dict[int, list[dict[str, Any]]] = {}
-            for r in conn.execute(f"SELECT * FROM attempts WHERE push_id IN ({wanted}) ORDER BY push_id, n", (k,)):
-                attempts.setdefault(r["push_id"], []).append(dict(r))
-            h.pushes = [dict(r, attempts=attempts.get(r["id"], []))
-                        for r in conn.execute(f"SELECT * FROM pushes WHERE id IN ({wanted}) ORDER BY id", (k,))]
-            h.last_push_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM pushes").fetchone()[0]
-            h.last_call_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM calls").fetchone()[0]
-            h.unsent = [dict(r) for r in conn.execute(
-                "SELECT * FROM bills WHERE push_id IS NULL AND url IS NOT NULL ORDER BY seq")]
-            h.apps = [json.loads(r["doc"]) for r in conn.execute("SELECT * FROM apps")]
-            for r in h.requests:
-                r["diagnosis"] = json.loads(r["diagnosis"]) if r["diagnosis"] else None
-            for r in h.events:
-                r["extra"] = json.loads(r["extra"]) if r["extra"] else None
-            for r in h.bills + h.unsent:
-                r["bill"] = json.loads(r["bill"])
-            for r in h.pushes:
-                r["session_ids"] = tuple(json.loads(r["session_ids"]))
-            return h
+            return tables.load(conn, self.keep)
         finally:
             conn.close()
 
 
-def _add_diagnosis_column(conn: sqlite3.Connection) -> None:
-    # Data dirs written before requests kept their signature diagnosis lack the column.
-    if not any(row[1] == "diagnosis" for row in conn.execute("PRAGMA table_info(requests)")):
-        conn.execute("ALTER TABLE requests ADD COLUMN diagnosis TEXT")
-
-
-def _recent(conn: sqlite3.Connection, table: str, order: str, keep: int) -> list[dict[str, Any]]:
-    rows = conn.execute(f"SELECT * FROM {table} ORDER BY {order} DESC LIMIT ?", (keep,)).fetchall()
-    return [dict(r) for r in reversed(rows)]
+def _resolve(fut: asyncio.Future[bool], ok: bool) -> None:
+    if not fut.done():
+        fut.set_result(ok)

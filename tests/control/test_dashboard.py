@@ -8,6 +8,11 @@ from xml.etree import ElementTree
 
 import aiohttp
 
+from simulator.config import AppConfig
+from simulator.control.timeline import timeline_svg
+from simulator.delivery import Attempt, Push
+from simulator.engine import Call
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -91,6 +96,37 @@ async def test_timeline_svg_draws_the_call_its_pushes_and_a_refused_bill(sim, re
     # Arrows to the SP's endpoints are coloured by what the SP answered.
     fee_lines = [line for line in root.iter(SVG + "line") if line.get("stroke") == "#cf222e"]
     assert len(fee_lines) == 1
+
+
+async def test_timeline_svg_stays_well_formed_xml_whatever_the_sp_answered(sim, receiver):
+    # A bill endpoint answering in UTF-16: valid JSON to the platform (resultcode 1, a refusal), and its
+    # quoted answer is full of NUL characters, which XML forbids.
+    utf16 = '{"resultcode":"1","resultdesc":"refused"}'.encode("utf-16-le").decode("latin-1")
+    receiver.answer("/fee", (200, utf16))
+    reply = await sim.client.call_verify(**sim.verify_request())
+    await sim.advance(60)
+    sid = reply["sessionId"]
+    (push,) = await sim.control_api.deliveries(kind="bill")
+    assert "\x00" in push["attempts"][0]["error"]  # what the SP sent is kept as it came
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{sim.base_url}/_sim/calls/{sid}/timeline.svg") as resp:
+            assert resp.status == 200
+            root = ElementTree.fromstring(await resp.read())  # raises on a character XML forbids
+    refused = [t for t in root.iter(SVG + "text") if "fee, 1 bill(s) \u2192 resultcode {\ufffd" in _visible(t)]
+    assert len(refused) == 1
+    assert (await sim.control_api.health())["status"] == "ok"
+
+
+def test_timeline_svg_replaces_every_character_xml_forbids():
+    call = Call("1201_1_1_x@h", 1, AppConfig("k", "s"), "001", "+8675528000002", "+8613800000000", ())
+    forbidden = "\x00\x01\x08\x0b\x0c\x1b[31m\x1f\ud800\udfff\ufffe\uffff"
+    push = Push(7, "bill", "fee", "http://sp/fee", call.app, b"{}", (call.session_id,), call.start,
+                attempts=[Attempt(call.start, False, None, f"ClientError: {forbidden} <&> ok\ttab")])
+    svg = timeline_svg(call, [push])
+    root = ElementTree.fromstring(svg.encode())  # encodable, and well-formed
+    titles = [t.text for t in root.iter(SVG + "title")]
+    shown = "\ufffd" * 6 + "[31m" + "\ufffd" * 5
+    assert f"fee, 1 bill(s) \u2192 ClientError: {shown} <&> ok\ttab" in titles
 
 
 async def test_reset_empties_the_page_and_its_totals(sim, receiver):

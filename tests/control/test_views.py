@@ -35,7 +35,8 @@ async def test_health_reports_clock_and_live_calls(sim):
     assert health["clock"]["mode"] == "manual"
     assert health["clock"]["now"] == utc_text(START)
     assert health["liveCalls"] == 0
-    assert health["journal"] == {"dataDir": None, "backlog": 0, "error": None}
+    assert health["journal"] == {"dataDir": None, "backlog": 0, "error": None, "failing": False, "writeErrors": 0,
+                                 "entriesLost": 0}
     await _call(sim)
     assert (await sim.control_api.health())["liveCalls"] == 1
 

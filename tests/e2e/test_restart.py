@@ -7,17 +7,13 @@ we wait for another process.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import sys
-import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
 
 from simulator.client import SimControl, VoiceClient, b64
 from simulator.testing import Receiver
+from tests.helpers import end, free_port, health_of, serve, until
 
 SPEED = 20  # simulated seconds per real second
 RETRY = 20  # simulated seconds between bill re-pushes: one real second
@@ -25,40 +21,9 @@ CALLS = 50
 LONG_CALLS = 3  # still live at the kill
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def _start(data_dir: Path, port: int, log: Path) -> asyncio.subprocess.Process:
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env.pop("VOICESIM_CONTROL_TOKEN", None)
-    with log.open("ab") as err:  # the child has its own copy of the descriptor once started
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "simulator", "serve", "--port", str(port), "--data-dir", str(data_dir),
-            "--speed", str(SPEED), "--bill-retry-interval", str(RETRY), "--push-timeout", "2",
-            stdout=asyncio.subprocess.DEVNULL, stderr=err, env=env)
-
-
-async def _until(what: str, check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check() if asyncio.iscoroutinefunction(check) else check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-async def _healthy(control: SimControl) -> Callable[[], Any]:
-    async def check() -> Any:
-        try:
-            return await control.health()
-        except OSError:
-            return None
-    return check
+    return await serve(port, log, "--data-dir", str(data_dir), "--speed", str(SPEED),
+                       "--bill-retry-interval", str(RETRY), "--push-timeout", "2")
 
 
 def _receptions(receiver: Receiver) -> Counter[str]:
@@ -72,14 +37,14 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
     receiver.base_url = str(server.make_url("")).rstrip("/")
     receiver.answer_always("/fee", 500)  # the SP's bill endpoint is down
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
     proc = await _start(tmp_path / "data", port, log)
     control = SimControl(base)
     client = VoiceClient(base)
     try:
-        await _until("the simulator to start", await _healthy(control))
+        await until("the simulator to start", health_of(control))
         body = {"displayNbr": "+8675528000002", "languageType": 2, "preTone": "pretone.wav", "verifyCode": "1234",
                 "statusUrl": b64(receiver.url("/status")), "feeUrl": b64(receiver.url("/fee"))}
         sessions = []
@@ -87,7 +52,7 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
             reply = await client.call_verify(**body, calleeNbr=f"+86138000{i:05d}")
             assert reply["resultcode"] == "0", reply.body
             sessions.append(reply["sessionId"])
-        await _until("a first failed attempt of every bill",
+        await until("a first failed attempt of every bill",
                      lambda: all(_receptions(receiver)[s] >= 1 for s in sessions))
         cut = []
         # about 58 simulated seconds each (ring 4 s, pre-tone 2 s, 8 digits spoken 9 times: 52.2 s),
@@ -96,13 +61,13 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
             reply = await client.call_verify(**dict(body, verifyCode="12345678"), calleeNbr=f"+86139000{i:05d}",
                                              times=9)
             cut.append(reply["sessionId"])
-        await _until("a second failed attempt of every bill",
+        await until("a second failed attempt of every bill",
                      lambda: all(_receptions(receiver)[s] >= 2 for s in sessions))
 
         async def settled() -> bool:
             health = await control.health()
             return health["journal"]["backlog"] == 0 and health["liveCalls"] == LONG_CALLS
-        await _until("the journal to reach the disk", settled)
+        await until("the journal to reach the disk", settled)
         proc.send_signal(signal.SIGKILL)
         assert await asyncio.wait_for(proc.wait(), 10) == -signal.SIGKILL
         before = _receptions(receiver)
@@ -111,10 +76,10 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
 
         receiver.answer_always("/fee", None)  # the SP is back
         proc = await _start(tmp_path / "data", port, log)
-        await _until("the simulator to restart", await _healthy(control))
+        await until("the simulator to restart", health_of(control))
 
         everyone = sessions + cut
-        await _until("every bill accepted",
+        await until("every bill accepted",
                      lambda: set(everyone) <= {b["sessionId"] for b in receiver.bills(accepted_only=True)})
 
         accepted = Counter(b["sessionId"] for b in receiver.bills(accepted_only=True))
@@ -151,11 +116,5 @@ async def test_sigkill_then_restart_every_owed_bill_arrives_once_with_attempts_c
     finally:
         await client.close()
         await control.close()
-        if proc.returncode is None:
-            proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), 10)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+        await end(proc)
     assert "Traceback" not in log.read_text(), log.read_text()
