@@ -5,7 +5,9 @@ COPY simulator ./simulator
 COPY scenarios ./scenarios
 RUN pip install --no-cache-dir -c constraints.txt .
 EXPOSE 8090
-# /_sim/health over loopback with the stdlib (slim images have no curl); sends the control token if set.
+# /_sim/health over loopback with the stdlib (slim images have no curl); sends the control token if set, and
+# speaks HTTPS when VOICESIM_TLS_CERT or VOICESIM_TLS_SELF_SIGNED is set (a liveness check: the certificate
+# is not what it checks, so it is not verified).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-  CMD python -c "import os, urllib.request as u; t = os.environ.get('VOICESIM_CONTROL_TOKEN'); u.urlopen(u.Request('http://127.0.0.1:%s/_sim/health' % os.environ.get('VOICESIM_PORT', '8090'), headers={'Authorization': 'Bearer ' + t} if t else {}), timeout=2)"
+  CMD python -c "import os, ssl, urllib.request as u; e = os.environ.get; t = e('VOICESIM_CONTROL_TOKEN'); s = 'https' if e('VOICESIM_TLS_CERT') or e('VOICESIM_TLS_SELF_SIGNED', '').lower() in ('1', 'true', 'yes', 'on') else 'http'; u.urlopen(u.Request('%s://127.0.0.1:%s/_sim/health' % (s, e('VOICESIM_PORT', '8090')), headers={'Authorization': 'Bearer ' + t} if t else {}), timeout=2, context=ssl._create_unverified_context())"
 CMD ["voicesim", "serve", "--host", "0.0.0.0"]
