@@ -1,5 +1,5 @@
-"""``voicesim``: serve the simulator, run the demo, check scenarios, sign requests, send a verification code,
-report what an SP backend got wrong."""
+"""``voicesim``: serve the simulator, run the demo or a load run, check scenarios, sign requests, send a
+verification code, report what an SP backend got wrong."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,7 @@ import sys
 from typing import Sequence
 
 from . import config, demo, tls
+from . import load as load_mode
 from .auth import request_headers
 from .client import VoiceClient, b64
 from .report import command as report
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_parsers(sub)
     demo.add_parser(sub)
     report.add_parser(sub)
+    load_mode.add_parser(sub)
     return parser
 
 
@@ -213,5 +215,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
     commands = {"serve": _serve, "sign": _sign, "verify": _verify, "demo": demo.command,
-                "scenarios": _list_scenarios, "validate": _validate, "report": report.command}
+                "scenarios": _list_scenarios, "validate": _validate, "report": report.command,
+                "load": load_mode.command}
     return commands[args.command](args)
