@@ -1,9 +1,15 @@
 FROM python:3.11-slim
+# The simulator runs as an unprivileged user (numeric, so runAsNonRoot can check it) that owns /data, the data
+# dir with VOICESIM_DATA_DIR=/data (a named volume mounted there starts with that owner).
+RUN groupadd --system --gid 10001 voicesim \
+ && useradd --system --uid 10001 --gid voicesim --home-dir /data --no-create-home --shell /usr/sbin/nologin voicesim \
+ && mkdir /data && chown voicesim:voicesim /data
 WORKDIR /app
 COPY pyproject.toml README.md constraints.txt ./
 COPY simulator ./simulator
 COPY scenarios ./scenarios
 RUN pip install --no-cache-dir -c constraints.txt .
+USER 10001:10001
 EXPOSE 8090
 # /_sim/health over loopback with the stdlib (slim images have no curl); sends the control token if set, and
 # speaks HTTPS when VOICESIM_TLS_CERT or VOICESIM_TLS_SELF_SIGNED is set (a liveness check: the certificate
