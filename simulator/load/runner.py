@@ -92,8 +92,8 @@ class LoadRun:
         o = self.options
         urls = ", ".join(u for u in (o.status_url, o.fee_url) if u)
         scenarios = ", ".join(o.scenarios) or "default"
-        return (f"{o.rate:g} calls/s for {o.duration:g} s at x{o.speed:g} to {urls} "
-                f"(scenario {scenarios}, seed {o.seed})")
+        seed = "no seed" if o.seed is None else f"seed {o.seed}"
+        return f"{o.rate:g} calls/s for {o.duration:g} s at x{o.speed:g} to {urls} (scenario {scenarios}, {seed})"
 
     # -- arrivals -------------------------------------------------------------------
     def _arrive(self, _: Any) -> None:
