@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,7 @@ import aiohttp
 import pytest
 
 from simulator.client import VoiceClient
-from tests.helpers import REPO, dockerfile_healthcheck, stop_process
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers import REPO, dockerfile_healthcheck, free_port, stop_process
 
 
 def _readme_https_client(port: int) -> str:
@@ -45,7 +38,7 @@ def _banner(proc: subprocess.Popen[str], until: str, within: float = 20.0) -> li
 
 
 async def test_serve_tls_self_signed_end_to_end(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
     env.update(VOICESIM_PORT=str(port), VOICESIM_TLS_SELF_SIGNED="true", VOICESIM_DATA_DIR="voicesim-data")
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve"], cwd=tmp_path, env=env,
