@@ -1,5 +1,5 @@
-"""``voicesim``: serve the simulator, run the demo, check scenarios, sign requests, send a verification code,
-report what an SP backend got wrong."""
+"""``voicesim``: serve the simulator, run the demo or a load run, check scenarios, sign requests, send a
+verification code, report what an SP backend got wrong."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,8 @@ import os
 import sys
 from typing import Sequence
 
-from . import config, demo
+from . import config, demo, tls
+from . import load as load_mode
 from .auth import request_headers
 from .client import VoiceClient, b64
 from .report import command as report
@@ -45,6 +46,13 @@ HELP = {
     "clock_max_step": "most simulated seconds a scaled clock moves when the process stalls (default 60)",
     "keepalive_timeout": "seconds an idle connection, or one still sending its headers, stays open (default 75)",
     "body_timeout": "seconds a request's body may take to arrive after its headers (default 30)",
+    "tls_cert": "serve HTTPS with this certificate (PEM, chain included); needs --tls-key",
+    "tls_key": "the private key (PEM) of --tls-cert",
+    "tls_self_signed": "true: serve HTTPS with a certificate from a local CA made for localhost, 127.0.0.1, ::1 "
+                       "and --host; prints the CA file to trust (kept in --data-dir/tls, else a temp dir)",
+    "tls_names": "comma-separated extra host names or addresses for the --tls-self-signed certificate "
+                 "(e.g. a compose service name)",
+    "push_ca_file": "CA certificates (PEM) trusted for pushes to https:// SP URLs, besides the system's",
 }
 
 
@@ -96,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_parsers(sub)
     demo.add_parser(sub)
     report.add_parser(sub)
+    load_mode.add_parser(sub)
     return parser
 
 
@@ -110,6 +119,7 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         settings = config.build(flags, os.environ, args.config)
         app = create_app(settings)
+        server_tls = tls.server_tls(settings)
     except (ValueError, OSError) as exc:
         print(f"voicesim: {exc}", file=sys.stderr)
         return 2
@@ -120,13 +130,18 @@ def _serve(args: argparse.Namespace) -> int:
             print("voicesim: --loop uvloop needs uvloop: pip install 'voicesim[uvloop]'", file=sys.stderr)
             return 2
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    print(f"voicesim {__version__} serving the voice platform at http://{settings.host}:{settings.port}")
+    scheme = "http" if server_tls is None else "https"
+    print(f"voicesim {__version__} serving the voice platform at {scheme}://{settings.host}:{settings.port}")
     print(f"  app key:    {settings.app_key}")
     print(f"  app secret: {settings.app_secret}")
     print(f"  display:    {', '.join(settings.display_numbers)}")
     print(f"  call ports: {settings.call_ports}   speed: x{settings.speed:g}")
-    print(f"  scenarios:  {', '.join(settings.scenarios + ('default',))}", flush=True)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    print(f"  scenarios:  {', '.join(settings.scenarios + ('default',))}")
+    for line in server_tls.banner() if server_tls is not None else ():
+        print(line)
+    sys.stdout.flush()
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                ssl_context=server_tls.context if server_tls is not None else None)
     return 0
 
 
@@ -200,5 +215,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``voicesim`` command."""
     args = build_parser().parse_args(argv)
     commands = {"serve": _serve, "sign": _sign, "verify": _verify, "demo": demo.command,
-                "scenarios": _list_scenarios, "validate": _validate, "report": report.command}
+                "scenarios": _list_scenarios, "validate": _validate, "report": report.command,
+                "load": load_mode.command}
     return commands[args.command](args)

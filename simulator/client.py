@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from ssl import SSLContext
 from typing import Any, Self
 
 import aiohttp
@@ -48,12 +49,18 @@ class Reply:
 
 
 class _Client:
-    """An aiohttp session opened on first use (or given), closed with the client if it opened it."""
+    """An aiohttp session opened on first use (or given), closed with the client if it opened it.
 
-    def __init__(self, base_url: str, session: aiohttp.ClientSession | None) -> None:
+    ``ssl``: for an ``https://`` base URL, the context the server's certificate is verified
+    with (e.g. ``ssl.create_default_context(cafile=...)`` trusting ``serve --tls-self-signed``'s CA).
+    """
+
+    def __init__(self, base_url: str, session: aiohttp.ClientSession | None,
+                 ssl: SSLContext | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self._session = session
         self._own_session = session is None
+        self._ssl = ssl
 
     async def __aenter__(self) -> Self:
         return self
@@ -69,7 +76,8 @@ class _Client:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            connector = aiohttp.TCPConnector(ssl=self._ssl) if self._ssl is not None else None
+            self._session = aiohttp.ClientSession(connector=connector)
         return self._session
 
 
@@ -85,8 +93,8 @@ class VoiceClient(_Client):
     """Signed requests to the platform (or to us): ``post`` any API, or ``call_verify``."""
 
     def __init__(self, base_url: str, app_key: str = DEMO_APP_KEY, app_secret: str = DEMO_APP_SECRET,
-                 session: aiohttp.ClientSession | None = None) -> None:
-        super().__init__(base_url, session)
+                 session: aiohttp.ClientSession | None = None, *, ssl: SSLContext | None = None) -> None:
+        super().__init__(base_url, session, ssl)
         self.app_key = app_key
         self.app_secret = app_secret
 
@@ -139,8 +147,9 @@ class SimControl(_Client):
             calls = await sim.calls(state="ended")
     """
 
-    def __init__(self, base_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None) -> None:
-        super().__init__(base_url, session)
+    def __init__(self, base_url: str, token: str | None = None, session: aiohttp.ClientSession | None = None, *,
+                 ssl: SSLContext | None = None) -> None:
+        super().__init__(base_url, session, ssl)
         self.token = token
 
     def _headers(self) -> dict[str, str]:

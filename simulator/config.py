@@ -84,6 +84,11 @@ class Settings:
     data_dir: str | None = None  # keep the journal (and what is owed) in SQLite there
     control_token: str | None = None  # /_sim/* then demands "Authorization: Bearer <token>"
     journal_keep: int = 100_000  # entries of each kind the journal keeps in memory
+    tls_cert: str | None = None  # serve HTTPS with this certificate (PEM, with its chain) ...
+    tls_key: str | None = None  # ... and this key
+    tls_self_signed: bool = False  # serve HTTPS with a certificate from a local CA made for the purpose
+    tls_names: tuple[str, ...] = ()  # more names the self-signed certificate is valid for (a compose service)
+    push_ca_file: str | None = None  # CA certificates (PEM) trusted for https:// pushes, besides the system's
 
     def apps(self) -> list[AppConfig]:
         """The demo (or configured) app first, then any from the config file."""
@@ -109,6 +114,12 @@ class Settings:
                 raise ValueError(f"{name} must not be negative")
         if self.bill_max_retries < 0:
             raise ValueError("bill_max_retries must not be negative")
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("tls_cert and tls_key go together: give both, or tls_self_signed")
+        if self.tls_self_signed and self.tls_cert:
+            raise ValueError("tls_self_signed makes its own certificate: give it or tls_cert/tls_key, not both")
+        if self.tls_names and not self.tls_self_signed:
+            raise ValueError("tls_names only applies with tls_self_signed")
 
 
 def _bool(text: str) -> bool:
@@ -139,6 +150,8 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
 }
 ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
                     "keepalive_timeout": float, "body_timeout": float})
+ENV_PARSERS.update({"tls_cert": str, "tls_key": str, "tls_self_signed": _bool, "tls_names": _numbers,
+                    "push_ca_file": str})
 # Settings only the command line and the environment give (``--scenario`` repeats).
 ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 
@@ -170,7 +183,7 @@ def from_file(path: str) -> dict[str, Any]:
         elif key == "media":
             out["media"] = default_media() + [_media(path, i, m) for i, m in enumerate(value or [])]
         elif key in known:
-            out[key] = tuple(value) if key in ("display_numbers", "language_types", "scenarios") else value
+            out[key] = tuple(value) if key in ("display_numbers", "language_types", "scenarios", "tls_names") else value
         else:
             raise ValueError(f"{path}: unknown setting {key!r}")
     return out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -75,6 +76,15 @@ def health_of(control: Any) -> Callable[[], Any]:
         except OSError:
             return None
     return check
+
+
+def dockerfile_healthcheck() -> list[str]:
+    """The Dockerfile's HEALTHCHECK command, to run with this Python."""
+    text = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("HEALTHCHECK ")]
+    argv = shlex.split(line.split(" CMD ", 1)[1])
+    assert argv[:2] == ["python", "-c"]
+    return [sys.executable] + argv[1:]
 
 
 # A callback's numbers: the app's two display numbers, A (the caller) and B (the callee).

@@ -92,6 +92,8 @@ async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout
                            time.monotonic() - started)
     except TimeoutError:
         return Attempt(at, False, None, f"timeout after {timeout:g}s", time.monotonic() - started)
+    except aiohttp.ClientSSLError as exc:
+        return Attempt(at, False, None, _tls_failure(exc), time.monotonic() - started)
     except (aiohttp.ClientError, OSError, ValueError) as exc:
         return Attempt(at, False, None, f"{type(exc).__name__}: {exc}", time.monotonic() - started)
 
@@ -100,3 +102,13 @@ def _why(status: int, answer: bytes) -> str:
     if status != 200:
         return f"HTTP {status}"
     return "resultcode " + answer[:200].decode("utf-8", "replace")
+
+
+def _tls_failure(exc: aiohttp.ClientSSLError) -> str:
+    """A failed TLS handshake, said so that an SP engineer knows what to do."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        cert = exc.certificate_error
+        why = getattr(cert, "verify_message", None) or str(cert)
+        return (f"TLS certificate not trusted: {why} ({exc.host}:{exc.port}); "
+                "trust the SP's CA with --push-ca-file")
+    return f"TLS handshake failed: {exc}"

@@ -7,6 +7,7 @@ SP is never dropped from memory, however many finished pushes are forgotten.
 from __future__ import annotations
 
 import itertools
+import ssl
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
@@ -31,6 +32,7 @@ class DeliveryPolicy:
     max_retries: int = 6
     merge_delay: float = 1.0  # bills wait this long after their end second, to merge
     keep: int = 100_000  # finished pushes remembered for /_sim/deliveries
+    ssl: ssl.SSLContext | None = None  # what https:// pushes verify against; None: the system store
 
 
 class Delivery:
@@ -56,7 +58,9 @@ class Delivery:
     async def start(self) -> None:
         """Open the one shared client session."""
         if self.session is None:
-            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300))
+            tls = self.policy.ssl if self.policy.ssl is not None else True
+            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300,
+                                                                                ssl=tls))
 
     async def close(self) -> None:
         """Close the client session (after the clock has settled)."""

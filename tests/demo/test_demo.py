@@ -37,7 +37,9 @@ async def test_seeded_fast_forward_run_ends_with_a_summary_equal_to_what_the_sp_
     assert (s["bills"], s["billMessages"], s["billAttemptsRefused"]) == \
            (sp.bills, sp.bill_messages, sp.bill_messages_refused)
     assert sp.bills + s["billsOwed"] == s["placed"]  # one bill per call: delivered, or owed and re-pushed later
-    assert s["retrying"] > 0 and s["ports"]["idle"] == 40
+    # Refused bills wait for their re-push. (How many bill messages there are, and so whether the 15 %
+    # refusals hit one, depends on how calls' ends fall into seconds: a loaded machine merges more.)
+    assert (s["retrying"] > 0) == (s["billAttemptsRefused"] > 0) and s["ports"]["idle"] == 40
 
     # The printed table says the same, platform next to receiver.
     lines = result.text

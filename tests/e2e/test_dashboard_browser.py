@@ -1,8 +1,12 @@
 """The dashboard in a real headless chromium (Debian's, driven by Playwright): live calls, a selected
-call's events and bills, the controls, and a screenshot saved to ``artifacts/``."""
+call's events and bills, the controls, the integration report panel; and the HTML report of
+``voicesim load``: its SVG plots drawn.
+Screenshots of both are saved to ``artifacts/``."""
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from typing import Any, AsyncIterator
 
 import pytest
@@ -161,3 +165,38 @@ async def test_dashboard_lists_the_integration_report(make_sim, receiver, browse
     await page.locator('#report tr[data-finding-id="field.calleeNbr.global_format"]').wait_for(timeout=WAIT_MS)
     assert await example.is_visible()
     assert await page.inner_text("#report-summary") == "(3 errors, 0 warnings)"
+
+
+async def test_load_report_html_draws_its_plots(sp_receiver, browser, tmp_path):
+    sp_receiver.stall("/status", *[0.02, 0.02, 0.08] * 20)
+    sp_receiver.answer("/fee", 500)  # the first bill message is refused, then re-pushed a simulated hour on
+    page_file = tmp_path / "load.html"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "simulator", "load", "--rate", "10", "--duration", "2", "--speed", "3600",
+        "--seed", "1", "--status-url", sp_receiver.url("/status"), "--fee-url", sp_receiver.url("/fee"),
+        "--html", str(page_file), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    text = out.decode()
+    assert proc.returncode == 0, text
+    assert f"HTML report: {page_file}" in text and "p99" in text
+
+    page = await browser.new_page(viewport={"width": 1000, "height": 900})
+    await page.goto(page_file.as_uri())
+    assert await page.locator("#latency-plot polyline.series").count() == 3  # p50, p90, p99
+    series = await page.locator("#latency-plot polyline.series").evaluate_all(
+        "lines => lines.map(l => l.dataset.series)")
+    assert series == ["p50", "p90", "p99"]
+    assert await page.locator("#attempts-plot rect.bar").count() >= 3
+    failed = page.locator('#attempts-plot rect.bar[data-series="failed"]')
+    assert await failed.count() == 1  # the one refused bill push
+    box = await page.locator("#latency-plot").bounding_box()
+    assert box is not None and box["width"] > 700 and box["height"] > 250  # drawn, not just present
+    failures = await page.locator("#failures tbody tr").all_inner_texts()
+    assert [row.split("\t") for row in failures] == [["HTTP 500", "0", "1"]]
+    delivery = dict(row.split("\t") for row in await page.locator("#delivery tbody tr").all_inner_texts())
+    assert delivery["re-pushes"] == "1" and delivery["accepted after a re-push"] == "1"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "load-report.png"
+    await page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000

@@ -2,23 +2,12 @@
 from __future__ import annotations
 
 import os
-import shlex
 import socket
 import subprocess
 import sys
 import time
 
-from tests.helpers import REPO, stop_process
-
-DOCKERFILE = REPO / "Dockerfile"
-
-
-def _healthcheck() -> list[str]:
-    text = DOCKERFILE.read_text().replace("\\\n", " ")
-    (line,) = [ln for ln in text.splitlines() if ln.startswith("HEALTHCHECK ")]
-    argv = shlex.split(line.split(" CMD ", 1)[1])
-    assert argv[:2] == ["python", "-c"]
-    return [sys.executable] + argv[1:]
+from tests.helpers import dockerfile_healthcheck, stop_process
 
 
 def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_the_token():
@@ -27,7 +16,7 @@ def test_dockerfile_healthcheck_passes_on_a_healthy_simulator_and_fails_without_
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
     env.update(VOICESIM_PORT=str(port), VOICESIM_CONTROL_TOKEN="tok")
-    check = _healthcheck()
+    check = dockerfile_healthcheck()
     assert subprocess.run(check, env=env, capture_output=True, timeout=10).returncode != 0  # nothing serves yet
     server = subprocess.Popen([sys.executable, "-m", "simulator", "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -17,7 +17,10 @@ from tests.helpers import REPO, stop_process
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, flags=re.S)
-PYTHON = [code for lang, code in BLOCKS if lang == "python" and "def test_" not in code]  # the pytest one: plugin test
+# The pytest ones run in test_pytest_plugin (or need Docker: Testcontainers); the HTTPS client in test_https,
+# against serve --tls-self-signed.
+PYTHON = [code for lang, code in BLOCKS
+          if lang == "python" and "def test_" not in code and "https://127.0.0.1:8443" not in code]
 SHELL = [code for lang, code in BLOCKS if lang == "sh"]
 
 
