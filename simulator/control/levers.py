@@ -24,6 +24,7 @@ def _number(doc: dict[str, Any], name: str, lo: float, hi: float) -> float:
 async def reset(request: web.Request) -> web.Response:
     """``POST /_sim/reset``: drop live calls (no events, no bills), everything owed, and the journal."""
     platform, journal = parts(request)
+    await read_body(request)  # none is needed, but a body that is not JSON is refused like everywhere else
     dropped = platform.engine.drop_all()
     platform.delivery.forget()
     journal.clear()
