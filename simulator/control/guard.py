@@ -30,7 +30,7 @@ class BadInput(Exception):
 
 def ok(doc: Any, status: int = 200) -> web.Response:
     """A JSON answer."""
-    return web.Response(body=json_bytes(doc), status=status, content_type="application/json")
+    return web.Response(body=json_bytes(doc), status=status, content_type="application/json", charset="utf-8")
 
 
 def error(status: int, message: str, **extra: Any) -> web.Response:

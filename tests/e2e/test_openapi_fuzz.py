@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -43,11 +44,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def live(server_log: Path) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--manual-clock",
-                             "true"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with server_log.open("wb") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--manual-clock",
+                                 "true"], env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -75,3 +82,9 @@ def test_every_operation_answers_as_documented(case: Any, live: str) -> None:
     if case.path.startswith("/rest/") and next(_signing) % 2 == 0:  # half signed: past auth to the field rules
         headers = request_headers(DEMO_APP_KEY, DEMO_APP_SECRET)
     case.call_and_validate(base_url=live, headers=headers, checks=CHECKS, timeout=10)
+
+
+def test_afterwards_the_server_is_healthy_and_logged_no_traceback(live: str, server_log: Path) -> None:
+    health = requests.get(live + "/_sim/health", timeout=1)  # answers within a second
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    assert "Traceback" not in server_log.read_text(errors="replace")
