@@ -6,7 +6,8 @@ A page the user happens to visit can make the browser POST to ``http://127.0.0.1
 ``/_sim/`` as if same-origin. So:
 
 - the ``Host`` header must be an IP address, ``localhost``, the bind host or one of
-  ``--allowed-hosts`` (DNS rebinding needs a name of the attacker's: it fails here);
+  ``--allowed-hosts`` (DNS rebinding needs a name of the attacker's: it fails here), except for
+  reading ``/_sim/health``;
 - a state-changing request (any method but GET, HEAD, OPTIONS) from a browser, which says so with
   ``Origin`` or ``Sec-Fetch-Site``, must come from the page's own origin (the dashboard, served
   here) or one of ``--allowed-origins``; curl, scripts and tests send neither and pass;
@@ -22,6 +23,7 @@ from aiohttp import web
 from .guard import Handler, error
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+HEALTH = "/_sim/health"
 _LOOPBACK_NAMES = frozenset({"localhost"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -66,7 +68,10 @@ class Trust:
                               "pointing at the simulator's own /_sim/ is refused")
         host_header = headers.get("Host", "")
         name, port = _split_host(host_header)
-        if host_header and not (self.any_host or name in self.hosts or _is_ip(name)):
+        # Health is the one read open to any Host: it tells a rebound page nothing worth taking, and
+        # health checks (load balancers, CI's Docker hosts, Testcontainers) call by names of their own.
+        health = request.method in ("GET", "HEAD") and request.path == HEALTH
+        if host_header and not (health or self.any_host or name in self.hosts or _is_ip(name)):
             return error(403, f"Host {name!r} is not served by the control API (a DNS-rebinding guard); "
                               "start with --allowed-hosts to add it")
         if request.method in _SAFE_METHODS:
