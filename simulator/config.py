@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import os
-import types
 from dataclasses import MISSING, dataclass, field, fields, replace
-from typing import Any, Callable, Mapping, Union, get_args, get_origin, get_type_hints
+from typing import Any, Callable, Mapping, get_type_hints
 
 from .inputs import (
-    MAX_YAML_BYTES,
+    MAX_YAML_CHARS,
     InputError,
     YamlPath,
     app_key,
+    bounded_text,
+    conforms,
+    describe,
     field_name,
     finite,
     global_number,
     push_url,
     read_yaml,
-    storable,
     token,
 )
 from .media import Media, default_media
@@ -45,7 +46,7 @@ class AppConfig:
     def check(self, at: YamlPath = ()) -> None:
         """Raise SettingError for the first field that could not be kept, signed or pushed (paths under ``at``)."""
         _checked(at + ("key",), self.key, app_key)
-        _checked(at + ("secret",), self.secret, _text(256))
+        _checked(at + ("secret",), self.secret, bounded_text(256))
         for i, number in enumerate(self.display_numbers):
             _checked(at + ("display_numbers", i), number, global_number)
         for name in ("status_url", "fee_url"):
@@ -53,7 +54,7 @@ class AppConfig:
                 _checked(at + (name,), getattr(self, name), push_url)
         if self.quota is not None:
             _checked(at + ("quota",), self.quota, _between(0, MAX_PORTS))
-        _checked(at + ("sp_id",), self.sp_id, _text(64))
+        _checked(at + ("sp_id",), self.sp_id, bounded_text(64))
 
 
 @dataclass(slots=True)
@@ -139,8 +140,8 @@ class Settings:
         holding text that could not be kept or sent."""
         for name, hint in _HINTS.items():
             value = getattr(self, name)
-            if not _conforms(value, hint):
-                raise SettingError((name,), f"must be {_describe(hint)}, got {value!r}"[:200])
+            if not conforms(value, hint):
+                raise SettingError((name,), f"must be {describe(hint)}, got {value!r}"[:200])
         for name, (lo, hi) in _RANGES.items():
             value = getattr(self, name)
             if value is not None:
@@ -178,15 +179,6 @@ def _between(lo: float, hi: float) -> Callable[[Any], float]:
     return lambda value: finite(value, lo, hi)
 
 
-def _text(limit: int) -> Callable[[str], Any]:
-    def rule(text: str) -> str:
-        if not 1 <= len(text) <= limit:
-            raise InputError(f"must be 1-{limit} characters")
-        return storable(text)
-
-    return rule
-
-
 def _digits(text: str) -> str:
     if len(text) > 32 or not text.isascii() or not (text.isdigit() or text == ""):
         raise InputError("must be at most 32 digits 0-9 ('' for nobody pressing)")
@@ -220,38 +212,16 @@ _RANGES: dict[str, tuple[float, float]] = {
     "journal_keep": (1, 10**8), "clock_max_step": (0.001, _DAY), "keepalive_timeout": (0.001, _DAY),
     "body_timeout": (0.001, _DAY),
 }
-# Text that ends up in headers, bills, file names or the journal: what each may hold.
+# Text that ends up in headers, bills, file names or the journal: what each may hold
+# (tls_names: tls.cert_names checks what a certificate name may be).
+_PATH = bounded_text(4096)
 _TEXT_RULES: dict[str, Callable[[str], Any]] = {
-    "host": _host_name, "app_key": app_key, "app_secret": _text(256), "display_numbers": global_number,
+    "host": _host_name, "app_key": app_key, "app_secret": bounded_text(256), "display_numbers": global_number,
     "status_url": push_url, "fee_url": push_url, "host_name": token, "collect_digits": _digits,
-    "record_domain": token, "record_bucket": token, "scenarios": _text(4096), "data_dir": _text(4096),
-    "control_token": token, "allowed_origins": _origin, "allowed_hosts": _host_name, "tls_cert": _text(4096),
-    "tls_key": _text(4096), "push_ca_file": _text(4096),  # tls_names: tls.cert_names checks what a name may be
+    "record_domain": token, "record_bucket": token, "scenarios": _PATH, "data_dir": _PATH, "control_token": token,
+    "allowed_origins": _origin, "allowed_hosts": _host_name, "tls_cert": _PATH, "tls_key": _PATH,
+    "push_ca_file": _PATH,
 }
-
-
-def _conforms(value: Any, hint: Any) -> bool:
-    """Whether ``value`` has the type a Settings, AppConfig or Media field declares."""
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        return any(_conforms(value, arg) for arg in get_args(hint))
-    if origin in (tuple, list):
-        return isinstance(value, origin) and all(_conforms(v, get_args(hint)[0]) for v in value)
-    if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
-
-
-def _describe(hint: Any) -> str:
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        return " or ".join(_describe(arg) for arg in get_args(hint))
-    if origin in (tuple, list):
-        return f"a list of {_describe(get_args(hint)[0])}"
-    names = {float: "a number", int: "an integer", bool: "true or false", str: "text", type(None): "null"}
-    return names.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 _HINTS = get_type_hints(Settings)
@@ -272,26 +242,26 @@ def _optional_int(text: str) -> int | None:
     return None if text.strip().lower() in ("", "none", "unlimited") else int(text)
 
 
-def _list(text: str) -> tuple[str, ...]:
+def _numbers(text: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 # Settings that flags and VOICESIM_* variables may set, with how to read them from text.
 ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "host": str, "port": int, "speed": float, "call_ports": int, "app_key": str,
-    "app_secret": str, "app_quota": _optional_int, "display_numbers": _list,
+    "app_secret": str, "app_quota": _optional_int, "display_numbers": _numbers,
     "status_url": str, "fee_url": str, "auth_window": float, "reject_replay": _bool,
     "push_newlines": _bool, "push_timeout": float, "bill_retry_interval": float,
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
     "data_dir": str, "control_token": str, "manual_clock": _bool, "journal_keep": int,
 }
 ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
-                    "keepalive_timeout": float, "body_timeout": float, "allowed_origins": _list,
-                    "allowed_hosts": _list})
-ENV_PARSERS.update({"tls_cert": str, "tls_key": str, "tls_self_signed": _bool, "tls_names": _list,
+                    "keepalive_timeout": float, "body_timeout": float, "allowed_origins": _numbers,
+                    "allowed_hosts": _numbers})
+ENV_PARSERS.update({"tls_cert": str, "tls_key": str, "tls_self_signed": _bool, "tls_names": _numbers,
                     "push_ca_file": str})
 # Settings only the command line and the environment give (``--scenario`` repeats).
-ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _list, "seed": int}
+ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 
 
 def from_env(env: Mapping[str, str]) -> dict[str, Any]:
@@ -315,7 +285,7 @@ def from_file(path: str) -> dict[str, Any]:
     """
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_YAML_BYTES + 1)  # one more than allowed: the reader says it is too long
+            text = fh.read(MAX_YAML_CHARS + 1)  # one more than allowed: the reader says it is too long
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: cannot read the config file: {exc}") from None
     doc, lines, problems = read_yaml(path, text)
@@ -361,8 +331,8 @@ def _typed(kind: Any, hints: dict[str, Any], doc: Any, path: YamlPath) -> Any:
         if key not in hints:
             raise SettingError(path + (key,), f"unknown field {key!r}; known: {', '.join(hints)}")
         value = tuple(value) if isinstance(value, list) else value
-        if not _conforms(value, hints[key]):
-            raise SettingError(path + (key,), f"must be {_describe(hints[key])}, got {value!r}"[:200])
+        if not conforms(value, hints[key]):
+            raise SettingError(path + (key,), f"must be {describe(hints[key])}, got {value!r}"[:200])
         values[key] = value
     for f in fields(kind):
         if f.name not in values and f.default is MISSING and f.default_factory is MISSING:

@@ -95,3 +95,10 @@ def test_a_good_config_file_still_works(tmp_path):
     assert (s.call_ports, s.speed, s.allowed_hosts) == (200, 2, ("voicesim",))
     assert s.extra_apps[0].display_numbers == ("+8675528000009",) and s.extra_apps[0].quota == 10
     assert {m.name for m in s.media} >= {"mytone.wav", "pending.wav", "pretone.wav"}
+
+
+@pytest.mark.parametrize("flags", [["--speed", "nan"], ["--speed", "1e300"], ["--rate", "nan"], ["--duration", "inf"],
+                                   ["--rate=-1"], ["--sp-error-rate", "nan"]])
+def test_the_demos_flags_are_refused_the_same_way(capsys, flags):
+    assert main(["demo", *flags]) == 2
+    assert "voicesim demo: --" in capsys.readouterr().out

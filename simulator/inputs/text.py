@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 from .errors import InputError
 
@@ -22,6 +23,16 @@ def storable(text: str) -> str:
     except UnicodeEncodeError:
         raise InputError("must not contain an unpaired UTF-16 surrogate") from None
     return text
+
+
+def bounded_text(limit: int) -> Callable[[str], str]:
+    """A check of 1-``limit`` characters of storable text (a secret, a name, a file path)."""
+    def check(text: str) -> str:
+        if not isinstance(text, str) or not 1 <= len(text) <= limit:
+            raise InputError(f"must be text of 1-{limit} characters")
+        return storable(text)
+
+    return check
 
 
 def app_key(text: str) -> str:

@@ -18,7 +18,7 @@ import yaml
 from .errors import InputError
 from .text import storable
 
-MAX_YAML_BYTES = 256 * 1024  # characters of YAML text; scenario and config files are a few hundred
+MAX_YAML_CHARS = 256 * 1024  # characters of YAML text; scenario and config files are a few hundred
 MAX_NESTING = 32  # mappings and lists inside each other, aliases included
 MAX_VALUES = 10_000  # keys, items and scalars after alias expansion
 _MAX_INT = 2**63 - 1
@@ -96,8 +96,8 @@ def _flow_too_deep(text: str) -> int | None:
 
 
 def _compose(source: str, text: str) -> tuple[yaml.Node | None, list[str]]:
-    if len(text) > MAX_YAML_BYTES:
-        return None, [f"{source}:1: the file is {len(text)} characters long; at most {MAX_YAML_BYTES} allowed"]
+    if len(text) > MAX_YAML_CHARS:
+        return None, [f"{source}:1: the file is {len(text)} characters long; at most {MAX_YAML_CHARS} allowed"]
     deep = _flow_too_deep(text)
     if deep is not None:
         return None, [f"{source}:{deep}: nested more than {MAX_NESTING} levels deep"]

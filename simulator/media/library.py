@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import invalid
-from ..inputs import InputError, finite, storable
+from ..inputs import InputError, bounded_text, finite, storable
 from .templates import check_text
 
 STATES = ("pending", "approved", "rejected")
@@ -23,7 +23,7 @@ class Media:
     text: str = ""  # a template's text with ${TXT_n}/${NUM_n}/${DATE}/${TIME} variables
 
     def __post_init__(self) -> None:
-        self._check("name", self.name, _name)
+        self._check("name", self.name, bounded_text(128))
         # A NaN or endless playback would freeze every call that plays it.
         self._check("duration", self.duration, lambda d: finite(d, 0, MAX_MEDIA_SECONDS))
         self._check("text", self.text, storable)
@@ -42,12 +42,6 @@ class Media:
             rule(value)
         except InputError as exc:
             raise ValueError(f"media {str(self.name)[:64]!r}: {field} {exc}") from None
-
-
-def _name(name: str) -> str:
-    if not isinstance(name, str) or not 1 <= len(name) <= 128:
-        raise InputError("must be text of 1-128 characters")
-    return storable(name)
 
 
 def default_media() -> list[Media]:

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import CODES
-from ..inputs import MAX_YAML_BYTES, InputError, Pattern, compile_pattern
+from ..inputs import MAX_YAML_CHARS, InputError, Pattern, compile_pattern
 from .chaos import FLOW_CONTROL, ApiChaos, BillChaos, Chaos, PortChange, StatusChaos
 from .outcomes import ANSWERED, OUTCOMES, RINGING, Outcome, Span, parse_duration, parse_span
 from .reader import Lines, Path, ScenarioError, read, schema_problems
@@ -91,7 +91,7 @@ def load(spec: str, seed: int | None = None) -> Scenario:
     path = resolve(spec)
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read(MAX_YAML_BYTES + 1)  # one more than allowed: the reader says it is too long
+            text = fh.read(MAX_YAML_CHARS + 1)  # one more than allowed: the reader says it is too long
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
     return loads(text, path, seed)

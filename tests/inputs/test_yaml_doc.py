@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.inputs import MAX_YAML_BYTES, read_yaml
+from simulator.inputs import MAX_YAML_CHARS, read_yaml
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
@@ -23,7 +23,7 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("a: " + "[" * 40 + "]" * 40 + "\n", "f.yaml:1: nested more than 32 levels deep"),
     ("a: " + "[" * 60_000 + "\n", "f.yaml:1: nested more than 32 levels deep"),
     ("".join(" " * i + "- \n" for i in range(40)), "nested more than 32 levels deep"),
-    ("x" * (MAX_YAML_BYTES + 1), f"at most {MAX_YAML_BYTES} allowed"),
+    ("x" * (MAX_YAML_CHARS + 1), f"at most {MAX_YAML_CHARS} allowed"),
     ("b: &b {c: 1}\na: {<<: *b}\n", "f.yaml:2: a: merge keys (<<) are not supported"),
     ("a: !!python/object/apply:os.system [x]\nb: !!python/name:os.system ''\n", "f.yaml:2: b: could not determine"),
     ("a: 1\na: 2\n", "f.yaml:2: a: duplicate key (first given on line 1)"),
