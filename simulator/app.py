@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import api, control
+from . import api, control, server_errors
 from .clock import Clock
 from .config import Settings
 from .connections import body_deadline, handler_args
@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     app = web.Application(client_max_size=settings.max_body, middlewares=[body_deadline(settings.body_timeout)],
                           handler_args=handler_args(settings))
     app[api.PLATFORM] = platform
+    server_errors.install(app)  # aiohttp's own 400s and 500s in our JSON shapes
     journal = attach(platform)
     recovered = Recovered()
     api.add_routes(app, journal)

@@ -26,11 +26,16 @@ from typing import Any, Callable
 from .errors import PlatformError
 
 AUTHORIZATION = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"'
-_ATTR = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+# An attribute list is items separated by commas outside quotes. The item pattern has one way to read
+# any text (its alternatives start with different characters and nothing after them can fail), and
+# each match starts where the last one ended: linear time on any header, however long or hostile.
+_ITEM = re.compile(r'((?:"[^"]*"?|[^",]+)*)(?:,|\Z)')
+_ATTR = re.compile(r'\s*([A-Za-z]+)\s*=\s*"([^"]*)"\s*')
+MAX_ATTRS = 16  # items read from one header; the platform's headers have 3 and 4
 _NONCE = re.compile(r"[A-Za-z0-9]{1,128}")
 _CANONICAL = re.compile(r'UsernameToken Username="([^"]*)",\s?PasswordDigest="([^"]*)",\s?'
                         r'Nonce="([^"]*)",\s?Created="([^"]*)"')
-_CREATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z")
+_CREATED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # ASCII digits only
 BEIJING_OFFSET = 8 * 3600
 
 
@@ -98,8 +103,16 @@ def push_headers(key: str, secret: str, url: str, newlines: bool = True, t: floa
 
 
 def parse_attrs(text: str) -> dict[str, str]:
-    """``a="1",b="2"`` (or ``", "`` between) into a dict; unknown shapes yield what parses."""
-    return {m.group(1): m.group(2) for m in _ATTR.finditer(text)}
+    """``a="1",b="2"`` (or ``", "`` between) into a dict; items of another shape, and any past the
+    first ``MAX_ATTRS``, are skipped."""
+    out: dict[str, str] = {}
+    for n, item in enumerate(_ITEM.finditer(text)):
+        if n == MAX_ATTRS:
+            break
+        m = _ATTR.fullmatch(item.group(1))
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
 
 
 @lru_cache(maxsize=4096)  # every request of one second carries the same stamp
@@ -193,8 +206,9 @@ class Verifier:
         stamp = parse_created(token.created)
         if stamp is None or not self._fresh(stamp, now):
             raise PlatformError(1010013)
-        expected = digest(secret, token.nonce, token.created)
-        if not hmac.compare_digest(expected, token.digest):
+        expected = digest(secret, token.nonce, token.created).encode()
+        # Compared as bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
+        if not hmac.compare_digest(expected, token.digest.encode("utf-8", "surrogateescape")):
             raise PlatformError(1010010)
         if self.reject_replay:
             self._remember(token.username, token.nonce, stamp, now)

@@ -53,6 +53,10 @@ HELP = {
     "tls_names": "comma-separated extra host names or addresses for the --tls-self-signed certificate "
                  "(e.g. a compose service name)",
     "push_ca_file": "CA certificates (PEM) trusted for pushes to https:// SP URLs, besides the system's",
+    "allowed_origins": "comma-separated browser origins (scheme://host:port, or *) besides the dashboard's own "
+                       "that may POST to /_sim/* (default none)",
+    "allowed_hosts": "comma-separated Host names /_sim/* answers besides IP addresses, localhost and --host "
+                     "(e.g. the compose service name; * for any)",
 }
 
 

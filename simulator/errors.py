@@ -80,7 +80,15 @@ class PlatformError(Exception):
         """The JSON answer: ``resultcode`` as a string, ``resultdesc``, then ``extra`` fields."""
         doc: dict[str, object] = {"resultcode": str(self.code), "resultdesc": self.description}
         doc.update(extra)
+        return json_bytes(doc)
+
+
+def json_bytes(doc: object) -> bytes:
+    """``doc`` as UTF-8 JSON; a string echoing undecodable input (a lone surrogate) is escaped, not a crash."""
+    try:
         return json.dumps(doc, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(doc).encode()
 
 
 def invalid(detail: str) -> PlatformError:

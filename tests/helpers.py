@@ -108,3 +108,24 @@ def notify_body(sim: Any, *plays: dict[str, Any], **overrides: Any) -> dict[str,
     """A callnotify request playing ``plays`` (default: one audio file); a field given as None is left out."""
     return _body(sim, {"displayNbr": DISPLAY, "calleeNbr": "+8613800000000",
                        "playInfoList": list(plays) or [{"notifyVoice": "notifyvoice.wav"}]}, overrides)
+
+
+async def call_before(sim: Any) -> str:
+    """Place a verification-code call pushing to the test's receiver, before a hostile request; its id."""
+    reply = await sim.client.call_verify(**sim.verify_request(userData="placed-before"))
+    assert reply.status == 200, reply.body
+    return str(reply["sessionId"])
+
+
+async def assert_unharmed(sim: Any, session_id: str) -> None:
+    """After a hostile request: health answers within a second, and the call placed before it still
+    reports every event and its bill to the SP."""
+    import aiohttp
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1.0)) as s:
+        async with s.get(sim.base_url + "/_sim/health") as resp:
+            assert resp.status == 200 and (await resp.json())["status"] == "ok"
+    await sim.advance(60)
+    assert sim.receiver.event_types(session_id) == ["callout", "alerting", "answer", "disconnect"]
+    bill = sim.receiver.bill(session_id)
+    assert bill is not None and bill["userData"] == "placed-before"

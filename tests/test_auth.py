@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from simulator.auth import (
     AUTHORIZATION,
+    MAX_ATTRS,
     Verifier,
     created_now,
     digest,
@@ -32,6 +33,35 @@ def test_digest_matches_the_specs_test_vector():
 def test_attributes_parse_with_or_without_space_after_commas():
     assert parse_attrs('a="1",b="2"') == {"a": "1", "b": "2"}
     assert parse_attrs('a="1", b="2"') == {"a": "1", "b": "2"}
+
+
+def test_attribute_parsing_on_long_and_hostile_text():
+    # commas inside quotes stay in the value; junk items are skipped; the last of a name wins
+    assert parse_attrs('a="x,y", junk, b = "2" ,a="3"') == {"a": "3", "b": "2"}
+    assert parse_attrs('a="1"b="2",c="3"') == {"c": "3"}  # no comma between: not an item of ours
+    assert parse_attrs('a="unterminated, b="2"') == {}
+    for hostile in ("a" * 8192, "," * 8192, '"' * 8192, 'a="' * 2730, "a=" * 4096, " " * 8190 + "x",
+                    'a="1",' * 1365, "\u00e9" * 4096, '=""' * 2730):
+        assert parse_attrs(hostile) in ({}, {"a": "1"})
+    many = ",".join(f'k{chr(97 + i % 26)}="{i}"' for i in range(1000))
+    assert len(parse_attrs(many)) == MAX_ATTRS  # read up to the limit, the rest ignored
+
+
+@pytest.mark.parametrize("header,code", [
+    ("UsernameToken " + "a" * 8192, 1023034),
+    ('UsernameToken Username="k",' * 300, 1023035),
+    ('UsernameToken Username="k", PasswordDigest="' + "d" * 8000 + '", Nonce="n", Created="c"', 1010003),
+    ("UsernameToken " + '"' * 8192, 1023034),
+])
+def test_long_x_aksk_headers_get_the_field_they_lack(header, code):
+    with pytest.raises(PlatformError) as err:
+        Verifier({"key": "secret"}).verify(AUTHORIZATION, header)
+    assert err.value.code == code
+
+
+def test_created_stamps_take_ascii_digits_only():
+    assert parse_created("2026-01-01T00:00:00Z") is not None
+    assert parse_created("\u0662\u0660\u0662\u0666-01-01T00:00:00Z") is None  # Arabic-Indic digits
 
 
 def test_old_wrong_formula_is_refused():

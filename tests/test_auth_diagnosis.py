@@ -119,3 +119,15 @@ def test_any_headers_get_a_bounded_diagnosis_and_never_raise(auth, aksk, code):
 def test_a_secret_inside_the_username_is_masked_in_the_detail_too():
     d = _diagnose(1010003, _aksk(key=f"x{SECRET}"))
     assert d.mistake == "unknown_app_key" and SECRET not in d.detail + d.evidence
+
+
+def test_long_hostile_headers_still_get_a_diagnosis_with_trimmed_evidence():
+    # The diagnosis runs on every refused request: its patterns must stay linear on 8 KB of anything
+    # (a benchmark, benchmarks/hostile_inputs.py, measures it; here only what it says).
+    for text in ("a" * 8192, "_" * 8192, '"' + " " * 8190 + "x", '"x"' + " " * 8000 + ";", "realm" + " " * 8000 + "=",
+                 "a=" * 4096):
+        d = _diagnose(1023007, None, auth="AKSK " + text)
+        assert d.mistake.startswith("header_") and len(d.evidence) <= EVIDENCE_LIMIT + 40
+        d = _diagnose(1023034, "UsernameToken " + text)
+        assert d.mistake.startswith("header_") and len(d.evidence) <= EVIDENCE_LIMIT + 40
+    assert _diagnose(1023007, None, auth='AKSK realm="SDP" ; profile="UsernameToken"').mistake == "header_separator"

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import functools
-import json
-import re
 from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
 from ..config import AppConfig
-from ..errors import CONTENT_TYPE, PlatformError, invalid
+from ..errors import CONTENT_TYPE, PlatformError, invalid, json_bytes
+from ..inputs import InputError, loads
 from ..journal import Journal
 from ..platform import Platform
 from .diagnosis import DIAGNOSIS, diagnose_refusal
@@ -19,7 +18,6 @@ PLATFORM = web.AppKey("platform", Platform)
 RAW_BODY = web.RequestKey("raw_body", bytes) if hasattr(web, "RequestKey") else "voicesim.raw_body"
 _JSON_TYPES = ("application/json", "text/json")
 _SUCCESS_HEADERS = {"Content-Type": CONTENT_TYPE}
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 Api = Callable[[web.Request, Platform, AppConfig, dict[str, Any]], web.StreamResponse]
@@ -79,15 +77,11 @@ async def read_json(request: web.Request, max_body: int) -> dict[str, Any]:
         raise PlatformError(1010002, f"body must not exceed {max_body} bytes", http_status=413) from None
     request[RAW_BODY] = raw
     try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid(f"body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise invalid("body is nested too deeply") from None
+        doc = loads(raw)  # strict: no NaN/Infinity, finite numbers, bounded depth, encodable strings
+    except InputError as exc:
+        raise invalid(f"body {exc}") from None
     if not isinstance(doc, dict):
         raise invalid("body must be a JSON object")
-    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
-        _refuse_lone_surrogates(doc)
     return doc
 
 
@@ -98,18 +92,9 @@ async def _keep_body(request: web.Request) -> None:
         pass  # too large to keep: the journal shows no body
 
 
-def _refuse_lone_surrogates(doc: dict[str, Any]) -> None:
-    # UTF-8 bodies cannot carry surrogates, but a \ud800 escape decodes to one, and a string
-    # holding half a pair can never be encoded again (not in a push, a bill or an answer).
-    try:
-        json.dumps(doc, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        raise invalid("body contains an unpaired UTF-16 surrogate escape") from None
-
-
 def answer(doc: dict[str, Any], status: int = 200) -> web.Response:
     """A JSON answer with the platform's content type."""
-    return web.Response(status=status, body=json.dumps(doc, ensure_ascii=False).encode(),
+    return web.Response(status=status, body=json_bytes(doc),
                         headers={"Content-Type": CONTENT_TYPE})
 
 

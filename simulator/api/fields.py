@@ -11,11 +11,10 @@ import base64
 import binascii
 import re
 from typing import Any, Literal, overload
-from urllib.parse import urlsplit
 
 from ..errors import invalid
+from ..inputs import InputError, global_number, push_url
 
-_GLOBAL_NUMBER = re.compile(r"\+[1-9][0-9]{2,29}")
 _DIGITS = re.compile(r"[0-9]+")
 _MISSING = object()
 
@@ -95,8 +94,10 @@ def number(body: dict[str, Any], name: str, required: bool = False) -> str | Non
     value = string(body, name, 4, 31, required)
     if value is None:
         return None
-    if not _GLOBAL_NUMBER.fullmatch(value):
-        raise invalid(f"{name} must be in global format: + then country code and number, digits only")
+    try:
+        global_number(value)
+    except InputError as exc:
+        raise invalid(f"{name} {exc}") from None
     if value.startswith("+860"):
         raise invalid(f"{name} must drop the area code's leading 0 after +86")
     return value
@@ -123,7 +124,7 @@ def base64_url(body: dict[str, Any], name: str) -> str | None:
         url = base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
         raise invalid(f"{name} must be the Base64 encoding of a URL") from None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise invalid(f"{name} must encode an http or https URL, got {url[:64]!r}")
-    return url
+    try:
+        return push_url(url)  # what the push client can send to: a URL that fails to parse is refused now
+    except InputError as exc:
+        raise invalid(f"{name} must encode an http or https URL: {url[:64]!r} {exc}") from None

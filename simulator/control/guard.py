@@ -8,15 +8,15 @@ possible in this mode.
 from __future__ import annotations
 
 import hmac
-import json
-from functools import partial
 from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
+from ..errors import json_bytes
+from ..inputs import InputError, loads
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CONTROL_PREFIX = "/_sim/"
-_dumps = partial(json.dumps, ensure_ascii=False)
 
 
 class BadInput(Exception):
@@ -30,23 +30,30 @@ class BadInput(Exception):
 
 def ok(doc: Any, status: int = 200) -> web.Response:
     """A JSON answer."""
-    return web.json_response(doc, status=status, dumps=_dumps)
+    return web.Response(body=json_bytes(doc), status=status, content_type="application/json", charset="utf-8")
 
 
 def error(status: int, message: str, **extra: Any) -> web.Response:
     """A JSON error answer: ``{"error": message, "status": status, **extra}``."""
-    return web.json_response({"error": message, "status": status, **extra}, status=status, dumps=_dumps)
+    return ok({"error": message, "status": status, **extra}, status)
 
 
 async def read_body(request: web.Request) -> dict[str, Any]:
-    """The request body as a JSON object (an empty body is ``{}``), or BadInput saying what is wrong."""
-    raw = await request.read()
+    """The request body as a JSON object (an empty body is ``{}``), or BadInput saying what is wrong.
+
+    Strict JSON (``inputs.loads``): no NaN or Infinity, finite numbers, bounded depth, strings
+    that can be stored and sent on; at most the app's ``max_body`` bytes (413).
+    """
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge as exc:  # past the app's max_body
+        raise BadInput(f"body is too large: {exc.text}", 413) from None
     if not raw.strip():
         return {}
     try:
-        doc = json.loads(raw)
-    except ValueError as exc:
-        raise BadInput(f"body is not valid JSON: {exc}") from None
+        doc = loads(raw)
+    except InputError as exc:
+        raise BadInput(f"body {exc}") from None
     if not isinstance(doc, dict):
         raise BadInput("body must be a JSON object")
     return doc
@@ -77,10 +84,11 @@ def with_token(handler: Handler, token: str | None) -> Handler:
     """``handler``, answering 401 unless the request carries ``Authorization: Bearer <token>`` (if set)."""
     if not token:
         return handler
-    expected = f"Bearer {token}".encode()
+    expected = f"Bearer {token}".encode("utf-8", "surrogateescape")
 
     async def check(request: web.Request) -> web.StreamResponse:
-        given = request.headers.get("Authorization", "").encode()
+        # aiohttp keeps undecodable header bytes as surrogates: encode them back, never fail on them.
+        given = request.headers.get("Authorization", "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, expected):
             resp = error(401, "the control API needs the header 'Authorization: Bearer <token>' "
                               "with the token given by --control-token")

@@ -5,9 +5,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..api import fields
-from ..config import DEMO_DISPLAY_NUMBER, MAX_PORTS, AppConfig
-from ..errors import PlatformError
+from ..config import DEMO_DISPLAY_NUMBER, MAX_PORTS, MAX_SPEED, MIN_SPEED, AppConfig, SettingError
+from ..inputs import InputError, finite
 from ..journal import unstorable
 from ..platform import Platform
 from .guard import BadInput, ok, read_body
@@ -16,17 +15,16 @@ from .views import clock_doc
 
 
 def _number(doc: dict[str, Any], name: str, lo: float, hi: float) -> float:
-    value = doc[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadInput(f"{name} must be a number")
-    if not lo <= value <= hi:
-        raise BadInput(f"{name} must be between {lo:g} and {hi:g}")
-    return value
+    try:
+        return finite(doc[name], lo, hi)
+    except InputError as exc:
+        raise BadInput(f"{name} {exc}") from None
 
 
 async def reset(request: web.Request) -> web.Response:
     """``POST /_sim/reset``: drop live calls (no events, no bills), everything owed, and the journal."""
     platform, journal = parts(request)
+    await read_body(request)  # none is needed, but a body that is not JSON is refused like everywhere else
     dropped = platform.engine.drop_all()
     platform.delivery.forget()
     journal.clear()
@@ -46,13 +44,13 @@ async def clock_change(request: web.Request) -> web.Response:
     if ("advance" in doc) == ("speed" in doc):
         raise BadInput('give exactly one of "advance" (seconds) or "speed"')
     if "advance" in doc:
-        seconds = _number(doc, "advance", 0, 366 * 86400)
+        seconds = _number(doc, "advance", 0.0, 366 * 86400.0)
         if not clock.manual:
             raise BadInput(f"the clock is {clock.mode}, not manual: it cannot be advanced (set its speed instead)",
                            409)
         await clock.advance(seconds)
     else:
-        speed = _number(doc, "speed", 1e-6, 1e7)
+        speed = _number(doc, "speed", MIN_SPEED, MAX_SPEED)
         if clock.manual:
             raise BadInput("the clock is manual: it has no speed (advance it instead)", 409)
         clock.set_speed(speed)
@@ -102,21 +100,20 @@ async def apps_register(request: web.Request) -> web.Response:
         if not isinstance(doc.get(name), str) or not doc[name]:
             raise BadInput(f'"{name}" is required, a non-empty string')
     numbers = doc.get("displayNumbers", [])
-    if not isinstance(numbers, list):
+    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
         raise BadInput("displayNumbers must be a list of numbers in global format")
-    for n in numbers:
-        try:
-            fields.number({"displayNumbers": n}, "displayNumbers", required=True)
-        except PlatformError as exc:
-            raise BadInput(exc.detail + f" (got {n!r})") from None
     for name in ("statusUrl", "feeUrl", "spId"):
         if doc.get(name) is not None and not isinstance(doc[name], str):
             raise BadInput(f"{name} must be a string")
     quota = doc.get("quota")
-    if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 0):
+    if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int)):
         raise BadInput("quota must be a non-negative integer, or null for unlimited")
     app = AppConfig(doc["key"], doc["secret"], tuple(numbers) or (DEMO_DISPLAY_NUMBER,), doc.get("statusUrl"),
                     doc.get("feeUrl"), quota, doc.get("spId") or "voicesim_sp")
+    try:
+        app.check()  # what is kept, signed and pushed must be storable and sendable: refused now, not later
+    except SettingError as exc:
+        raise BadInput(f"{_camel(exc.path)} {exc.message}") from None
     stored = {"key": app.key, "secret": app.secret, "display_numbers": list(app.display_numbers),
               "status_url": app.status_url, "fee_url": app.fee_url, "quota": app.quota, "sp_id": app.sp_id}
     why = unstorable(stored)
@@ -127,3 +124,10 @@ async def apps_register(request: web.Request) -> web.Response:
         journal.store.app(stored)
         await journal.store.synced()
     return ok(_app_doc(app), 201)
+
+
+def _camel(path: tuple[str | int, ...]) -> str:
+    """An AppConfig field path as the control API names it: ``("display_numbers", 0)`` -> ``displayNumbers[0]``."""
+    head, *rest = path
+    words = str(head).split("_")
+    return words[0] + "".join(w.title() for w in words[1:]) + "".join(f"[{i}]" for i in rest)

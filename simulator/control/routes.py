@@ -1,9 +1,11 @@
 """The simulator's own API under ``/_sim/``: every path, with its methods, in one table behind one guard.
 
+``trust`` decides whom it answers (Host names, browser origins, never our own pushes);
 ``guard`` does what every path needs (the token, 405 for a wrong method, the one
 error shape); the views live in ``views`` (reads), ``levers`` (changes), ``media``,
-``scenarios``, ``metrics``, ``report`` and ``dashboard``. A ``/_sim/`` path not in the table is
-a 404 listing the ones that are. None of these requests is journaled.
+``scenarios``, ``metrics``, ``report``, ``dashboard`` and ``openapi`` (the document of both
+APIs). A ``/_sim/`` path not in the table is a 404 listing the ones that are. None of these
+requests is journaled.
 """
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ from aiohttp import web
 
 from ..journal import Journal, Recovered
 from ..platform import Platform
-from . import dashboard, levers, media, metrics, report, scenarios, views
+from . import dashboard, levers, media, metrics, openapi, report, scenarios, views
 from .guard import CONTROL_PREFIX, Handler, error, guarded, with_token
 from .keys import JOURNAL, RECOVERED
+from .trust import Trust, trusted
 
 TABLE: dict[str, dict[str, Handler]] = {
     "/_sim/health": {"GET": views.health},
@@ -32,6 +35,7 @@ TABLE: dict[str, dict[str, Handler]] = {
     "/_sim/apps": {"GET": levers.apps_view, "POST": levers.apps_register},
     "/_sim/media": {"GET": media.list_media, "POST": media.put_media},
     "/_sim/scenarios": {"GET": scenarios.list_scenarios, "POST": scenarios.activate},
+    "/_sim/openapi.json": {"GET": openapi.openapi},
     "/_sim/ui": {"GET": dashboard.page},
     "/_sim/ui/": {"GET": dashboard.page},
     "/_sim/ui/feed": {"GET": dashboard.feed},
@@ -49,7 +53,9 @@ def add_routes(app: web.Application, platform: Platform, journal: Journal, recov
     app[JOURNAL] = journal
     app[RECOVERED] = recovered
     dashboard.setup(app, platform)
-    token = platform.settings.control_token
+    settings = platform.settings
+    token = settings.control_token
+    trust = Trust(settings.host, settings.allowed_hosts, settings.allowed_origins)
     for path, methods in TABLE.items():
-        app.router.add_route("*", path, guarded(methods, token))
-    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}", with_token(_unknown, token))
+        app.router.add_route("*", path, trusted(guarded(methods, token), trust))
+    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}", trusted(with_token(_unknown, token), trust))

@@ -11,8 +11,10 @@ from ..auth import push_headers
 from ..clock import utc_text
 from ..config import AppConfig
 from ..engine import PushChaos
+from ..inputs import InputError, loads
 
 HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
+MAX_ANSWER = 1024 * 1024  # bytes of an SP's answer read: its resultcode is in the first few
 
 # Push states. Status pushes end delivered or failed; bills may be retrying, then given up.
 SENDING, DELIVERED, FAILED, RETRYING, GIVEN_UP = "sending", "delivered", "failed", "retrying", "given_up"
@@ -69,9 +71,9 @@ def accepted(status: int, body: bytes, check_resultcode: bool) -> bool:
     if not check_resultcode or not body.strip():
         return True
     try:
-        doc = json.loads(body)
-    except ValueError:
-        return True  # a 200 without JSON carries no resultcode
+        doc = loads(body)  # strict and bounded: an SP's answer is as untrusted as a request
+    except InputError:
+        return True  # a 200 without (readable) JSON carries no resultcode
     if isinstance(doc, dict) and "resultcode" in doc:
         return str(doc["resultcode"]) == "0"
     return True
@@ -86,7 +88,7 @@ async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout
         # A redirect is not a 200 to the push: the platform does not follow it.
         async with session.post(push.url, data=push.body, headers=headers, allow_redirects=False,
                                 timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
-            answer = await resp.read()
+            answer = await _read_answer(resp)
             ok = accepted(resp.status, answer, push.kind == "bill")
             return Attempt(at, ok, resp.status, None if ok else _why(resp.status, answer),
                            time.monotonic() - started)
@@ -96,6 +98,19 @@ async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout
         return Attempt(at, False, None, _tls_failure(exc), time.monotonic() - started)
     except (aiohttp.ClientError, OSError, ValueError) as exc:
         return Attempt(at, False, None, f"{type(exc).__name__}: {exc}", time.monotonic() - started)
+
+
+async def _read_answer(resp: aiohttp.ClientResponse) -> bytes:
+    """The answer's body up to ``MAX_ANSWER`` bytes (what an SP says past that is not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < MAX_ANSWER:
+        chunk = await resp.content.read(MAX_ANSWER - size)  # as much as has arrived, up to the bound
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _why(status: int, answer: bytes) -> str:

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from ..app import create_app
 from ..client import VoiceClient, b64
-from ..config import MAX_PORTS, Settings
+from ..config import MAX_PORTS, MAX_SPEED, MIN_SPEED, Settings
 from ..control import JOURNAL
 from ..delivery import SENDING
 from ..journal import Journal, Tally, figures
@@ -58,8 +58,11 @@ class DemoOptions:
 
     def check(self) -> None:
         """Raise ValueError naming the first option out of range."""
-        if self.rate <= 0 or self.duration <= 0 or self.speed <= 0:
-            raise ValueError("--rate, --duration and --speed must be positive")
+        # NaN passes no comparison and infinities none of these bounds: both are refused here
+        in_range = 0 < self.rate <= 10_000 and 0 < self.duration <= 366 * 86400.0
+        if not (in_range and MIN_SPEED <= self.speed <= MAX_SPEED):
+            raise ValueError(f"--rate (at most 10000), --duration (at most 366 days) and --speed ({MIN_SPEED:g} to "
+                             f"{MAX_SPEED:g}) must be positive numbers")
         if not 0 <= self.sp_error_rate <= 1:
             raise ValueError("--sp-error-rate must be between 0 and 1")
         if not 0 <= self.call_ports <= MAX_PORTS:

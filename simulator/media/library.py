@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from ..errors import invalid
+from ..inputs import InputError, bounded_text, finite, storable
 from .templates import check_text
 
 STATES = ("pending", "approved", "rejected")
+MAX_MEDIA_SECONDS = 3600.0  # playback of one audio file or template
 
 
 @dataclass(slots=True)
@@ -20,17 +23,25 @@ class Media:
     text: str = ""  # a template's text with ${TXT_n}/${NUM_n}/${DATE}/${TIME} variables
 
     def __post_init__(self) -> None:
+        self._check("name", self.name, bounded_text(128))
+        # A NaN or endless playback would freeze every call that plays it.
+        self._check("duration", self.duration, lambda d: finite(d, 0, MAX_MEDIA_SECONDS))
+        self._check("text", self.text, storable)
         if self.kind not in ("audio", "template"):
             raise ValueError(f"media {self.name!r}: kind must be audio or template")
         if self.state not in STATES:
             raise ValueError(f"media {self.name!r}: state must be one of {', '.join(STATES)}")
-        if self.duration < 0:
-            raise ValueError(f"media {self.name!r}: duration must not be negative")
         if self.kind == "template":
             try:
                 check_text(self.text)
             except ValueError as exc:
                 raise ValueError(f"media {self.name!r}: {exc}") from None
+
+    def _check(self, field: str, value: object, rule: Callable[[Any], object]) -> None:
+        try:
+            rule(value)
+        except InputError as exc:
+            raise ValueError(f"media {str(self.name)[:64]!r}: {field} {exc}") from None
 
 
 def default_media() -> list[Media]:

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import CODES
+from ..inputs import MAX_YAML_CHARS, InputError, Pattern, compile_pattern
 from .chaos import FLOW_CONTROL, ApiChaos, BillChaos, Chaos, PortChange, StatusChaos
 from .outcomes import ANSWERED, OUTCOMES, RINGING, Outcome, Span, parse_duration, parse_span
 from .reader import Lines, Path, ScenarioError, read, schema_problems
@@ -29,10 +30,10 @@ class Match:
 
     callee: str | None = None
     callee_prefix: str | None = None
-    callee_pattern: re.Pattern[str] | None = None
+    callee_pattern: Pattern | None = None
     user_data: str | None = None
     user_data_prefix: str | None = None
-    user_data_pattern: re.Pattern[str] | None = None
+    user_data_pattern: Pattern | None = None
 
     def __call__(self, callee: str, user_data: str | None) -> bool:
         """True when a call to ``callee`` carrying ``user_data`` is selected."""
@@ -90,7 +91,7 @@ def load(spec: str, seed: int | None = None) -> Scenario:
     path = resolve(spec)
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(MAX_YAML_CHARS + 1)  # one more than allowed: the reader says it is too long
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
     return loads(text, path, seed)
@@ -118,7 +119,8 @@ def loads(text: str, source: str = "<scenario>", seed: int | None = None) -> Sce
     doc, lines, problems = read(source, text)
     if doc is None:
         raise ScenarioError(problems)
-    problems += schema_problems(doc, lines)
+    refused = {_where(p) for p in problems}  # a value the reader refused is not the schema's to name again
+    problems += [p for p in schema_problems(doc, lines) if _where(p) not in refused]
     builder = _Builder(lines)
     scenario = None
     try:
@@ -185,13 +187,13 @@ class _Builder:
             return default
         return value
 
-    def pattern(self, value: str | None, path: Path) -> re.Pattern[str] | None:
-        if value is None:
+    def pattern(self, value: str | None, path: Path) -> Pattern | None:
+        if not isinstance(value, str):  # absent, or refused by the schema
             return None
         try:
-            return re.compile(value)
-        except re.error as exc:
-            self.bad(path, f"not a valid regular expression: {exc}")
+            return compile_pattern(value)  # RE2: linear time on every call, whatever the pattern
+        except InputError as exc:
+            self.bad(path, str(exc))
             return None
 
     def scenario(self, doc: dict[str, Any], seed: int | None) -> Scenario:

@@ -21,8 +21,10 @@ OUTCOMES = RINGING + FAILING
 RING_TIMEOUT = 60.0  # seconds a no_answer call rings before the platform gives up (spec: silent)
 REJECT_AFTER = 5.0  # seconds a rejected call rings before the callee declines it
 
-_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?\s*")
+# One way to match any text (no \s* next to an optional \s*): linear time on hostile input.
+_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)(?:\s*(ms|s|m|h))?\s*")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+MAX_DURATION = 366 * 86400.0  # a year: the longest wait a scenario may schedule on the clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +53,15 @@ def parse_duration(text: str | int | float) -> float:
     if isinstance(text, (int, float)):
         if text < 0:
             raise ValueError(f"a duration must not be negative, got {text}")
-        return float(text)
-    m = _DURATION.fullmatch(str(text))
-    if m is None:
-        raise ValueError(f"not a duration: {text!r} (write e.g. 2s, 500ms, 1.5m, 1h)")
-    return round(float(m.group(1)) * _UNITS[m.group(2)], 6)
+        seconds = float(text)
+    else:
+        m = _DURATION.fullmatch(str(text))
+        if m is None:
+            raise ValueError(f"not a duration: {text!r} (write e.g. 2s, 500ms, 1.5m, 1h)")
+        seconds = round(float(m.group(1)) * _UNITS[m.group(2)], 6)
+    if not seconds <= MAX_DURATION:  # also NaN
+        raise ValueError(f"a duration must be at most {MAX_DURATION:g} s (366 days), got {text!r}"[:160])
+    return seconds
 
 
 def parse_span(text: str | int | float) -> Span:

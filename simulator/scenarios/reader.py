@@ -10,10 +10,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
-Path = tuple[str | int, ...]
+from ..inputs import Lines, YamlPath, field_name, read_yaml
+
+__all__ = ["Lines", "Path", "ScenarioError", "field_name", "read", "schema", "schema_problems"]
+
+Path = YamlPath
 
 
 class ScenarioError(ValueError):
@@ -24,84 +27,24 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def field_name(path: Path) -> str:
-    """``("outcomes", 0, "ring")`` -> ``outcomes[0].ring``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
-
-
-class Lines:
-    """The line (1-based) of every key and item of a composed document, by path."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.at: dict[Path, int] = {}
-
-    def of(self, path: Path) -> int:
-        """The line of ``path``, or of its nearest ancestor the file shows."""
-        while path not in self.at and path:
-            path = path[:-1]
-        return self.at.get(path, 1)
-
-    def problem(self, path: Path, text: str) -> str:
-        """``file:line: field: text``."""
-        return f"{self.source}:{self.of(path)}: {field_name(path)}: {text}"
-
-
 def read(source: str, text: str) -> tuple[Any, Lines, list[str]]:
-    """Parse ``text`` (from file ``source``): the plain document, its lines, and shape problems."""
-    lines = Lines(source)
+    """Parse ``text`` (from file ``source``): the plain document, its lines, and shape problems.
+
+    The YAML is read within limits (size, nesting, alias expansion: ``inputs.read_yaml``), so a
+    hostile file costs bounded time and memory and still gets ``file:line: field: message``.
+    """
     problems = [f"{source}:{n}: tab character at column {line.index(chr(9)) + 1}: indent and separate with spaces"
                 for n, line in enumerate(text.splitlines(), 1) if "\t" in line]
     if problems:
-        return None, lines, problems
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, lines, [f"{source}:{line}: not valid YAML: {exc.problem or exc}"]
-    if node is None:
+        return None, Lines(source), problems[:20]
+    doc, lines, problems = read_yaml(source, text)
+    if doc is None and not problems:
         return None, lines, [f"{source}:1: the file is empty: a scenario is a mapping with name and outcomes"]
-    if not isinstance(node, yaml.MappingNode):
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        return None, lines, [f"{source}:{node.start_mark.line + 1}: a scenario must be a mapping "
+    if doc is not None and not isinstance(doc, dict):
+        kind = "a list" if isinstance(doc, list) else "a single value"
+        return None, lines, [f"{source}:{lines.of(())}: a scenario must be a mapping "
                              f"(name: ..., outcomes: ...), not {kind}"]
-    lines.at[()] = node.start_mark.line + 1
-    doc = _plain(node, (), lines, problems, yaml.SafeLoader(""))
     return doc, lines, problems
-
-
-def _plain(node: yaml.Node, path: Path, lines: Lines, problems: list[str], loader: yaml.SafeLoader) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                problems.append(f"{lines.source}:{line}: {field_name(path)}: keys must be plain names")
-                continue
-            sub = path + (key,)
-            if key in out:
-                problems.append(f"{lines.source}:{line}: {field_name(sub)}: duplicate key "
-                                f"(first given on line {lines.at[sub]})")
-                continue
-            lines.at[sub] = line
-            out[key] = _plain(value_node, sub, lines, problems, loader)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            lines.at[path + (i,)] = item.start_mark.line + 1
-            items.append(_plain(item, path + (i,), lines, problems, loader))
-        return items
-    try:
-        return loader.construct_object(node)
-    except yaml.YAMLError as exc:
-        problems.append(f"{lines.source}:{node.start_mark.line + 1}: {field_name(path)}: {exc}")
-        return None
 
 
 @lru_cache(maxsize=1)

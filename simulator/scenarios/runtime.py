@@ -197,7 +197,10 @@ class ScenarioSet:
 
     def activate_text(self, text: str, source: str = "<posted>") -> Scenario:
         """Check a scenario given as YAML text and make it the only active one."""
-        scenario = loads(text, source, self.seed)
+        return self.use(loads(text, source, self.seed))
+
+    def use(self, scenario: Scenario) -> Scenario:
+        """Make ``scenario`` (already loaded and checked) known by name and the only active one."""
         self.loaded[scenario.name] = scenario
         self._apply([scenario])
         return scenario
