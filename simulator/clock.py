@@ -22,6 +22,8 @@ import time
 from functools import lru_cache
 from typing import Any, Callable, Coroutine
 
+from .lateness import Lateness
+
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
@@ -43,6 +45,8 @@ class Clock:
         self._timer_due = float("inf")
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running_due = False
+        self.lateness = Lateness()  # how late callbacks ran (real and scaled clocks), over the last minute
+        self._measured_from = self._base_sim  # callbacks due before this (a restart's jump) are not measured
 
     # -- reading time -------------------------------------------------------
     @property
@@ -158,8 +162,11 @@ class Clock:
         try:
             now = self.now()
             heap = self._heap
+            note = self.lateness.note
             while heap and heap[0][0] <= now:
-                _, _, fn, arg = heapq.heappop(heap)
+                when, _, fn, arg = heapq.heappop(heap)
+                if when >= self._measured_from:
+                    note((self.now() - when) / self._speed)
                 self._run(fn, arg)
         finally:
             self._running_due = False
@@ -183,6 +190,7 @@ class Clock:
             return
         self._base_sim = t
         self._base_real = time.monotonic()
+        self._measured_from = t  # what fell due during the jump runs now, late by design
         if not self.manual:
             self._cancel_timer()
             self._arm()

@@ -55,6 +55,8 @@ class Settings:
     bill_max_retries: int = 6
     bill_merge_delay: float = 1.0
     keep_deliveries: int = 100_000
+    push_queue: int = 10_000  # pushes waiting per SP origin; past it, status events to that origin are not sent
+    push_senders: int = 64  # pushes on the wire at once per SP origin (one connection each)
     max_body: int = 64 * 1024
     language_types: tuple[int, ...] = (2,)
     host_name: str = "callenabler245.huaweicaas.com"
@@ -102,6 +104,9 @@ class Settings:
                 raise ValueError(f"{name} must not be negative")
         if self.bill_max_retries < 0:
             raise ValueError("bill_max_retries must not be negative")
+        for name in ("push_queue", "push_senders"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
 
 
 def _bool(text: str) -> bool:
@@ -130,7 +135,8 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
     "data_dir": str, "control_token": str, "manual_clock": _bool, "journal_keep": int,
 }
-ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str})
+ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "push_queue": int,
+                    "push_senders": int})
 # Settings only the command line and the environment give (``--scenario`` repeats).
 ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 

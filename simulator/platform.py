@@ -51,7 +51,8 @@ class Platform:
         self.delivery = Delivery(self.clock, DeliveryPolicy(
             timeout=settings.push_timeout, newlines=settings.push_newlines,
             retry_interval=settings.bill_retry_interval, max_retries=settings.bill_max_retries,
-            merge_delay=settings.bill_merge_delay, keep=settings.keep_deliveries))
+            merge_delay=settings.bill_merge_delay, keep=settings.keep_deliveries,
+            queue=settings.push_queue, senders=settings.push_senders))
         self.engine = Engine(self.clock, self.ports, self.delivery, settings.host_name)
         self.recordings = Recordings(settings.record_keep)
         self.digits = DigitSource(settings.collect_digits, settings.digits_seed)

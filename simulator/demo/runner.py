@@ -22,11 +22,11 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
+from .. import collector
 from ..app import create_app
 from ..client import VoiceClient, b64
 from ..config import MAX_PORTS, Settings
 from ..control import JOURNAL
-from ..delivery import SENDING
 from ..journal import Journal, Tally, figures
 from ..platform import Platform
 from ..testing import Receiver
@@ -55,6 +55,7 @@ class DemoOptions:
     refresh: float = 0.25  # real seconds between redraws of the live view
     drain_limit: float = 300.0  # simulated seconds to wait, after the run, for calls still going
     keep_serving: bool = False
+    tune_gc: bool = False  # tune the collector once serving (the command does; an embedding program decides)
 
     def check(self) -> None:
         """Raise ValueError naming the first option out of range."""
@@ -114,6 +115,8 @@ class Demo:
         runner = web.AppRunner(self.http, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, self.options.host, self.options.port).start()
+        if self.options.tune_gc:
+            collector.tune()
         host, port = runner.addresses[0][:2]
         base_url = f"http://{host}:{port}"
         self.client = VoiceClient(base_url, self.settings.app_key, self.settings.app_secret)
@@ -209,7 +212,8 @@ class Demo:
         last_end = max((c.end for c in p.engine.ended), default=0.0)
         if p.clock.now() < last_end + p.settings.bill_merge_delay + 0.5:
             return False
-        return not any(push.state == SENDING for push in p.delivery.pushes)
+        outbox = p.delivery.outbox
+        return not outbox.backlog and not outbox.sending
 
     def _panel(self) -> Group:
         return live_panel(figures(self.platform, self.tally, self.journal), self.refused, self._progress)

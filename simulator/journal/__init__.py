@@ -8,9 +8,9 @@ from .entries import BillEntry, EventEntry, RequestEntry, call_json, result_code
 from .memory import Journal
 from .recovery import ABNORMAL_HANGUP, Recovered, restore
 from .store import FILE_NAME, History, Store
-from .tallies import Tally, figures
+from .tallies import Tally, figures, pace
 from .wiring import attach, close_store, open_store
 
 __all__ = ["ABNORMAL_HANGUP", "FILE_NAME", "BillEntry", "EventEntry", "History", "Journal", "Recovered",
            "RequestEntry", "Store", "Tally", "attach", "call_json", "close_store", "figures", "open_store",
-           "restore", "result_code"]
+           "pace", "restore", "result_code"]

@@ -11,7 +11,7 @@ from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..clock import Clock
-from ..delivery import Attempt, Push
+from ..delivery import NOT_SENT, Attempt, Push
 from ..engine import ENDED, Call
 from .entries import BillEntry, EventEntry, RequestEntry, result_code
 
@@ -86,6 +86,8 @@ class Journal:
             outcome = "refused"
         elif attempt.error and attempt.error.startswith("timeout"):
             outcome = "timeout"
+        elif attempt.error and attempt.error.startswith(NOT_SENT):
+            outcome = "not_sent"
         else:
             outcome = "error"
         key = (push.kind, outcome)
