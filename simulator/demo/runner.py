@@ -28,6 +28,7 @@ from ..client import VoiceClient, b64
 from ..config import MAX_PORTS, Settings
 from ..control import JOURNAL
 from ..journal import Journal, Tally, figures
+from ..lateness import behind
 from ..platform import Platform
 from ..testing import Receiver
 from .traffic import DemoCall, Traffic
@@ -99,6 +100,8 @@ class Demo:
         self.in_flight = 0
         self.client: VoiceClient | None = None
         self.phase = "placing calls"
+        self.worst_p99 = 0.0  # the worst p99 event lateness the live view saw, real seconds
+        self.fell_behind = False  # whether the run ever fell behind the requested speed
         self.started_at = 0.0
         self._next_at = 0.0
         self._done: asyncio.Future[None] | None = None
@@ -192,12 +195,15 @@ class Demo:
 
     def _tick(self, _: Any) -> None:
         clock = self.platform.clock
+        late = clock.lateness.figures()
+        self.worst_p99 = max(self.worst_p99, late.p99)
+        self.fell_behind = self.fell_behind or behind(late.p99, clock.speed)
         done = min(self.options.duration, clock.now() - self.started_at)
         self._progress.update(self._task, completed=done, description=self.phase)
         if self._live is not None:
             self._live.update(self._panel(), refresh=True)
-        late = clock.now() - self.started_at - self.options.duration
-        if self.phase != "placing calls" and (self._drained() or late > self.options.drain_limit):
+        over = clock.now() - self.started_at - self.options.duration
+        if self.phase != "placing calls" and (self._drained() or over > self.options.drain_limit):
             assert self._done is not None
             if not self._done.done():
                 self._done.set_result(None)
@@ -229,4 +235,5 @@ class Demo:
                 "billMessages": f["bills"]["messages"], "billAttemptsRefused": f["bills"]["failedAttempts"],
                 "retrying": f["bills"]["retrying"], "givenUp": f["bills"]["givenUp"], "ports": f["ports"],
                 "billsOwed": sum(len(p.session_ids) for p in self.platform.delivery.owed.values()),
-                "live": f["calls"]["live"]}
+                "live": f["calls"]["live"], "speed": self.options.speed, "fellBehind": self.fell_behind,
+                "worstP99Ms": round(self.worst_p99 * 1000, 1)}
