@@ -162,11 +162,12 @@ class Clock:
         try:
             now = self.now()
             heap = self._heap
-            note = self.lateness.note
+            note, speed = self.lateness.note, self._speed
             while heap and heap[0][0] <= now:
                 when, _, fn, arg = heapq.heappop(heap)
                 if when >= self._measured_from:
-                    note((self.now() - when) / self._speed)
+                    real = time.monotonic()
+                    note(real - self._base_real - (when - self._base_sim) / speed, real)
                 self._run(fn, arg)
         finally:
             self._running_due = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,10 +21,11 @@ BEHIND_SIMULATED = 1.0  # simulated seconds of p99 lateness past which the run h
 BEHIND_REAL = 0.010  # ... provided it is also this many real seconds (below that it is timer and GC jitter)
 
 
+_EDGES = [_FLOOR * math.exp(i / _SCALE) for i in range(_BINS - 1)]  # bin i + 1 starts at _EDGES[i]
+
+
 def _bin(late: float) -> int:
-    if late <= _FLOOR:
-        return 0
-    return min(_BINS - 1, 1 + int(math.log(late / _FLOOR) * _SCALE))
+    return bisect_right(_EDGES, late)
 
 
 def _value(index: int) -> float:
@@ -70,9 +72,9 @@ class Lateness:
         self._max = 0.0
         self._seconds: list[tuple[int, list[int], float]] = []  # (second, histogram, max), oldest first
 
-    def note(self, late: float) -> None:
-        """One event ran ``late`` real seconds after its due time."""
-        second = int(self._now())
+    def note(self, late: float, now: float) -> None:
+        """One event ran ``late`` real seconds after its due time, at ``now`` (real, as ``now()`` tells it)."""
+        second = int(now)
         if second != self._second:
             self._roll(second)
         self._current[_bin(late)] += 1

@@ -20,7 +20,7 @@ def test_p50_and_p99_of_the_last_minute_within_a_bin_of_the_truth():
     now = FakeTime()
     late = Lateness(now)
     for i in range(1000):  # 0.1 ms .. 100 ms
-        late.note((i + 1) / 10_000)
+        late.note((i + 1) / 10_000, now.t)
         now.t += 0.01
     f = late.figures()
     assert f.events == 1000
@@ -31,9 +31,9 @@ def test_p50_and_p99_of_the_last_minute_within_a_bin_of_the_truth():
 def test_what_ran_more_than_a_minute_ago_is_forgotten():
     now = FakeTime()
     late = Lateness(now)
-    late.note(2.0)
+    late.note(2.0, now.t)
     now.t += WINDOW + 1
-    late.note(0.001)
+    late.note(0.001, now.t)
     f = late.figures()
     assert f.events == 1 and f.max == 0.001
     now.t += WINDOW + 1
