@@ -12,7 +12,9 @@ simulator's own figure (``/_sim/health``) is read at the end when it has one.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -72,15 +74,28 @@ async def main(live: int, window: float) -> None:
             late.append((clock.now() - due) / clock.speed)
         clock.call_at(due + interval, probe, due + interval)
 
+    pauses: list[float] = []  # every collection in the window, seconds
+    started: list[float] = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        elif measuring:
+            pauses.append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(timed)
     first = clock.now() + interval
     clock.call_at(first, probe, first)
     await asyncio.sleep(warmup)
     measuring = True
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     end = time.monotonic() + window
     while time.monotonic() < end:
         lives.append(len(platform.engine.live))
         await asyncio.sleep(0.5)
     measuring = False
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_share = (after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime) / window
     own: Any = None
     lateness = getattr(clock, "lateness", None)  # the simulator's own figure, where it has one
     if lateness is not None:
@@ -91,6 +106,8 @@ async def main(live: int, window: float) -> None:
     pct = (lambda q: late[min(len(late) - 1, int(q * len(late)))] * 1000) if late else (lambda q: float("nan"))
     print(json.dumps({"live": statistics.median(lives) if lives else 0, "rate": rate, "life": life,
                       "probes": len(late), "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0),
+                      "gc_pauses": len(pauses), "gc_max_ms": max(pauses, default=0.0) * 1000,
+                      "cpu_share": cpu_share,
                       "own": own, "load": json.loads(out) if out else None}))
 
 

@@ -85,7 +85,10 @@ def main() -> None:
         own = [r["own"] for r in d if r.get("own")]
         print(f"(d) live calls {live.runs()}, probe lateness p50 {p50.runs('.2f')} ms, p99 {p99.runs('.2f')} ms, "
               f"max {[round(float(r['max_ms']), 1) for r in d]} ms"  # type: ignore[arg-type]
-              + (f"; the simulator's own p99 {[o['p99Ms'] for o in own]} ms" if own else ""), flush=True)  # type: ignore[index]
+              + (f"; the simulator's own p99 {[o['p99Ms'] for o in own]} ms" if own else "")  # type: ignore[index]
+              + f"; GC pauses {[int(r['gc_pauses']) for r in d]}, longest "  # type: ignore[call-overload]
+              f"{[round(float(r['gc_max_ms']), 1) for r in d]} ms; the server had "  # type: ignore[arg-type]
+              f"{[round(float(r['cpu_share']) * 100) for r in d]} % of a core", flush=True)  # type: ignore[arg-type]
         rows.append((f"p99 lateness, {live.median:,.0f} live calls", f"{p99.median:.2f} ms", "",
                      f"p50 {p50.median:.2f} ms", "<= 5 ms"))
 

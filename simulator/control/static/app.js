@@ -89,7 +89,7 @@ function renderBills(bills) {
   const rows = bills.map((b) => el("tr", { "data-push-id": b.id, "data-bill-state": b.state },
     el("td", {}, `#${b.id}`),
     el("td", {}, b.bills),
-    el("td", {}, el("span", { class: b.state === "delivered" ? "ok" : b.state === "sending" ? "none" : "bad" },
+    el("td", {}, el("span", { class: b.state === "delivered" ? "ok" : (b.state === "sending" || b.state === "queued") ? "none" : "bad" },
       b.state.replace("_", " "))),
     el("td", {}, ...b.attempts.flatMap((a, i) => [...(i ? [" · "] : []), el("span", { class: "attempt" },
       `${a.at.slice(11)} `, el("span", { class: a.ok ? "ok" : "bad" }, a.result))])),
