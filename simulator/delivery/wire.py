@@ -16,13 +16,14 @@ import asyncio
 import ssl
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httptools
 
 MAX_ANSWER = 64 * 1024  # bytes of an SP's answer kept; more is read and ignored
 IDLE_SECONDS = 1.5  # an idle connection older than this is closed, not reused: below common servers' keep-alive
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SAFE = "!#$%&'()*+,/:;=?@[]~"  # left as they are in a request target
 
 
 class PushError(Exception):
@@ -51,15 +52,21 @@ def target(url: str) -> Target | None:
         return None
     scheme = parts.scheme.lower()
     host = parts.hostname
-    if scheme not in _DEFAULT_PORTS or not host or any(c in url for c in "\r\n "):
+    if scheme not in _DEFAULT_PORTS or not host:
         return None
+    if not host.isascii():  # an international domain name goes on the wire as IDNA, as browsers send it
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
     port = port or _DEFAULT_PORTS[scheme]
     shown = f"[{host}]" if ":" in host else host
     host_header = shown if port == _DEFAULT_PORTS[scheme] else f"{shown}:{port}"
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return Target(f"{scheme}://{shown}:{port}", scheme, host, port, host_header, path)
+    # Spaces, control and non-ASCII characters are percent-encoded (UTF-8); what is already escaped stays.
+    return Target(f"{scheme}://{shown}:{port}", scheme, host, port, host_header, quote(path, safe=_SAFE))
 
 
 class _Connection(asyncio.Protocol):

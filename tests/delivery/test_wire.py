@@ -111,3 +111,15 @@ async def test_the_request_on_the_wire(sim, raw):
     assert headers["Content-Type"] == "application/json;charset=UTF-8"
     assert headers["Authorization"].startswith("AKSK ") and headers["X-AKSK"].startswith("UsernameToken ")
     assert int(headers["Content-Length"]) == len(body) and body.startswith(b'{"eventType":"callout"')
+
+
+async def test_a_url_with_spaces_or_non_ascii_is_sent_percent_encoded(sim, raw):
+    sp = raw()
+    await sp.start()
+    url = sp.url.replace("/status", "/st atus/é?q=ü")
+    reply = await sim.client.call_verify(**sim.verify_request(statusUrl=b64(url), feeUrl=None))
+    assert reply["resultcode"] == "0"
+    await sim.advance(0)
+    assert sp.requests[0].startswith(b"POST /st%20atus/%C3%A9?q=%C3%BC HTTP/1.1\r\n")
+    (push,) = [p for p in sim.platform.delivery.pushes if p.url == url]
+    assert push.state == "delivered"
