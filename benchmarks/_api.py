@@ -70,12 +70,13 @@ class ApiResult:
     non_200: int
 
 
-def _start(name: str, port: int) -> subprocess.Popen[bytes]:
+def _start(name: str, port: int, loop: str) -> subprocess.Popen[bytes]:
     if name == "bare":
         return subprocess.Popen(pinned(SERVER_CPU) + [sys.executable, "-c", BARE_SERVER, str(port), PATH])
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     # Speed 20 makes each call live about a second, so ports never run out during a round.
-    args = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20", "--auth-window", "3600"]
+    args = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20", "--auth-window", "3600",
+            "--loop", loop]
     return subprocess.Popen(pinned(SERVER_CPU) + args, env=env, stdout=subprocess.DEVNULL)
 
 
@@ -96,7 +97,7 @@ def _wrk(port: int, seconds: float, conns: int, signed: str, script: str) -> tup
     return rps, int(bad.group(1)) if bad else 0, total
 
 
-def measure(rounds: int, seconds: float, conns: int) -> ApiResult | None:
+def measure(rounds: int, seconds: float, conns: int, loop: str = "asyncio") -> ApiResult | None:
     """Paired rounds (bare then voicesim, the order alternating), or None without wrk."""
     if shutil.which("wrk") is None:
         print("(a) skipped: wrk is not installed (apt-get install wrk)")
@@ -112,7 +113,7 @@ def measure(rounds: int, seconds: float, conns: int) -> ApiResult | None:
         for r in range(rounds):
             for name in (("bare", "sim") if r % 2 == 0 else ("sim", "bare")):
                 port = free_port()
-                proc = _start(name, port)
+                proc = _start(name, port, loop)
                 try:
                     wait_port(port)
                     time.sleep(0.3)

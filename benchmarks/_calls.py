@@ -28,16 +28,16 @@ class CallsResult:
     lost: int
 
 
-def _server(name: str, port: int) -> subprocess.Popen[bytes]:
+def _server(name: str, port: int, loop: str) -> subprocess.Popen[bytes]:
     if name == "bare":
         return python(HERE / "_bare_calls.py", str(port), cpu=SERVER_CPU)
     return python("-m", "simulator", "serve", "--port", str(port), "--speed", "1000", "--auth-window", "3600",
-                  cpu=SERVER_CPU, stdout=subprocess.DEVNULL)
+                  "--loop", loop, cpu=SERVER_CPU, stdout=subprocess.DEVNULL)
 
 
-def _round(name: str, seconds: float, warmup: float, concurrency: int) -> dict[str, float]:
+def _round(name: str, seconds: float, warmup: float, concurrency: int, loop: str) -> dict[str, float]:
     port = free_port()
-    proc = _server(name, port)
+    proc = _server(name, port, loop)
     try:
         wait_port(port)
         time.sleep(0.3)
@@ -50,12 +50,12 @@ def _round(name: str, seconds: float, warmup: float, concurrency: int) -> dict[s
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-def measure(rounds: int, seconds: float, warmup: float, concurrency: int) -> CallsResult:
+def measure(rounds: int, seconds: float, warmup: float, concurrency: int, loop: str = "asyncio") -> CallsResult:
     """Paired rounds, the order alternating."""
     got: dict[str, list[dict[str, float]]] = {"bare": [], "sim": []}
     for r in range(rounds):
         for name in (("bare", "sim") if r % 2 == 0 else ("sim", "bare")):
-            got[name].append(_round(name, seconds, warmup, concurrency))
+            got[name].append(_round(name, seconds, warmup, concurrency, loop))
 
     def per_s(name: str) -> list[float]:
         return [g["calls_per_s"] for g in got[name]]

@@ -75,6 +75,7 @@ async def main(live: int, window: float) -> None:
         clock.call_at(due + interval, probe, due + interval)
 
     pauses: list[float] = []  # every collection in the window, seconds
+    by_gen: dict[int, list[float]] = {}
     started: list[float] = [0.0]
 
     def timed(phase: str, info: dict[str, int]) -> None:
@@ -82,6 +83,7 @@ async def main(live: int, window: float) -> None:
             started[0] = time.perf_counter()
         elif measuring:
             pauses.append(time.perf_counter() - started[0])
+            by_gen.setdefault(info["generation"], []).append(pauses[-1])
 
     gc.callbacks.append(timed)
     first = clock.now() + interval
@@ -107,7 +109,8 @@ async def main(live: int, window: float) -> None:
     print(json.dumps({"live": statistics.median(lives) if lives else 0, "rate": rate, "life": life,
                       "probes": len(late), "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1.0),
                       "gc_pauses": len(pauses), "gc_max_ms": max(pauses, default=0.0) * 1000,
-                      "cpu_share": cpu_share,
+                      "cpu_share": cpu_share, "gc_by_generation": {g: [len(v), round(max(v) * 1000, 1)]
+                                                                    for g, v in sorted(by_gen.items())},
                       "own": own, "load": json.loads(out) if out else None}))
 
 

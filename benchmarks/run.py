@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,7 +28,7 @@ import _calls
 from _procs import HERE, LOAD_CPU, SERVER_CPU, Noise, Spread, machine, python
 
 
-def _children(script: str, args: list[str], rounds: int, cpu: int) -> list[dict[str, object]]:
+def _children(script: str, args: list[str], rounds: int, cpu: int) -> list[dict[str, Any]]:
     out = []
     for _ in range(rounds):
         proc = python(HERE / script, *args, cpu=cpu, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -46,15 +47,17 @@ def main() -> None:
     parser.add_argument("--live", type=int, default=10_000, help="live calls in (d)")
     parser.add_argument("--window", type=float, default=8.0, help="measured seconds of each (d) round")
     parser.add_argument("--only", default="abcd", help="the sections to run, e.g. 'bd'")
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="voicesim's event loop in (a) and (b) (uvloop: pip install 'voicesim[uvloop]')")
     args = parser.parse_args()
-    print(machine())
+    print(machine() + f", voicesim on {args.loop}")
     print(f"server pinned to core {SERVER_CPU}, load and SP to core {LOAD_CPU}; {args.rounds} rounds each; "
           f"load average {os.getloadavg()[0]:.2f} at the start")
     noise = Noise()
     rows: list[tuple[str, str, str, str, str]] = []
 
     if "a" in args.only:
-        a = _api.measure(args.rounds, args.seconds, args.connections)
+        a = _api.measure(args.rounds, args.seconds, args.connections, args.loop)
         if a is not None:
             print(f"(a) bare {a.bare.runs()} req/s, CPU {a.bare_cpu_us.runs('.0f')} us/req; "
                   f"voicesim {a.sim.runs()} req/s, CPU {a.sim_cpu_us.runs('.0f')} us/req; "
@@ -64,7 +67,7 @@ def main() -> None:
             rows.append(("  server CPU per request", f"{a.sim_cpu_us.median:.0f} us", f"{a.bare_cpu_us.median:.0f} us",
                          "", ""))
     if "b" in args.only:
-        b = _calls.measure(args.rounds, args.seconds, 1.5, args.concurrency)
+        b = _calls.measure(args.rounds, args.seconds, 1.5, args.concurrency, args.loop)
         print(f"(b) bare {b.bare.runs()} calls/s, CPU {b.bare_cpu_ms.runs('.2f')} ms/call; voicesim {b.sim.runs()} "
               f"calls/s, CPU {b.sim_cpu_ms.runs('.2f')} ms/call; {b.bills_per_message:.1f} bills a message; "
               f"calls lost {b.lost}", flush=True)
@@ -74,21 +77,21 @@ def main() -> None:
                      f"{b.bare_cpu_ms.median:.2f} ms", f"{b.bare_cpu_ms.median / b.sim_cpu_ms.median:.2f}x", ""))
     if "c" in args.only:
         c = _children("_memory.py", [str(args.calls)], args.rounds, SERVER_CPU)
-        per = Spread([float(r["bytes_per_call"]) for r in c])  # type: ignore[arg-type]
+        per = Spread([float(r["bytes_per_call"]) for r in c])
         print(f"(c) {args.calls:,} live calls: {per.runs()} bytes/call", flush=True)
         rows.append((f"bytes per live call at {args.calls:,}", f"{per.median:,.0f}", "", "", "<= 1,024"))
     if "d" in args.only:
         d = _children("_lateness.py", [str(args.live), str(args.window)], args.rounds, SERVER_CPU)
-        p99 = Spread([float(r["p99_ms"]) for r in d])  # type: ignore[arg-type]
-        p50 = Spread([float(r["p50_ms"]) for r in d])  # type: ignore[arg-type]
-        live = Spread([float(r["live"]) for r in d])  # type: ignore[arg-type]
+        p99 = Spread([float(r["p99_ms"]) for r in d])
+        p50 = Spread([float(r["p50_ms"]) for r in d])
+        live = Spread([float(r["live"]) for r in d])
         own = [r["own"] for r in d if r.get("own")]
         print(f"(d) live calls {live.runs()}, probe lateness p50 {p50.runs('.2f')} ms, p99 {p99.runs('.2f')} ms, "
-              f"max {[round(float(r['max_ms']), 1) for r in d]} ms"  # type: ignore[arg-type]
-              + (f"; the simulator's own p99 {[o['p99Ms'] for o in own]} ms" if own else "")  # type: ignore[index]
-              + f"; GC pauses {[int(r['gc_pauses']) for r in d]}, longest "  # type: ignore[call-overload]
-              f"{[round(float(r['gc_max_ms']), 1) for r in d]} ms; the server had "  # type: ignore[arg-type]
-              f"{[round(float(r['cpu_share']) * 100) for r in d]} % of a core", flush=True)  # type: ignore[arg-type]
+              f"max {[round(r['max_ms'], 1) for r in d]} ms"
+              + (f"; the simulator's own p99 {[o['p99Ms'] for o in own]} ms" if own else "")
+              + f"; GC pauses {[r['gc_pauses'] for r in d]}, longest {[round(r['gc_max_ms'], 1) for r in d]} ms"
+              f" (by generation: count, longest ms: {[r['gc_by_generation'] for r in d]});"
+              f" the server had {[round(r['cpu_share'] * 100) for r in d]} % of a core", flush=True)
         rows.append((f"p99 lateness, {live.median:,.0f} live calls", f"{p99.median:.2f} ms", "",
                      f"p50 {p50.median:.2f} ms", "<= 5 ms"))
 
