@@ -46,9 +46,14 @@ function render(s) {
   const figures = {
     callout: s.calls.callout, alerting: s.calls.alerting, answered: s.calls.answered, ended: s.calls.ended,
     events: s.events.delivered, eventsFailed: s.events.failed, bills: s.bills.delivered,
-    retrying: s.bills.retrying, givenUp: s.bills.givenUp,
+    retrying: s.bills.retrying, givenUp: s.bills.givenUp, backlog: s.pushBacklog.queued,
+    lateness: `${s.lateness.p50Ms.toFixed(1)}/${s.lateness.p99Ms.toFixed(1)} ms`,
   };
   for (const [name, value] of Object.entries(figures)) $(`[data-figure="${name}"]`).textContent = value;
+  const late = $(`[data-figure="lateness"]`);
+  late.className = s.lateness.behind ? "bad" : "";
+  late.title = s.lateness.behind ? "falling behind the requested speed: events run a simulated second or more late"
+                                 : "over the last minute of real time";
   renderGauge(s.ports);
   renderCalls(s.recent);
   renderBills(s.billDeliveries);
