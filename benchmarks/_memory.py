@@ -6,7 +6,10 @@ request names a feeUrl but no statusUrl: a live call holds no push (a status pus
 wire for milliseconds; (b) measures pushes). RSS growth over N, after a full collection, is
 the figure.
 
-    python benchmarks/_memory.py N    (prints one JSON line)
+    python benchmarks/_memory.py N [calls-only]    (prints one JSON line)
+
+``calls-only`` leaves the request records out: what the platform holds per call without the
+journal's copy of each request and answer.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def rss() -> int:
     return 0
 
 
-async def main(n: int) -> None:
+async def main(n: int, requests: bool) -> None:
     platform = Platform(Settings(manual_clock=True))
     app = create_app(platform=platform)
     journal = app[JOURNAL]
@@ -53,7 +56,8 @@ async def main(n: int) -> None:
         call = platform.call_verify(owner, "+8675528000002", callee, "123456", 3, "pretone.wav",
                                     fee_url=fee_url)
         answer = f'{{"resultcode":"0","resultdesc":"Success","sessionId":"{call.session_id}"}}'.encode()
-        journal.request("POST", PATH, 200, body, answer)
+        if requests:
+            journal.request("POST", PATH, 200, body, answer)
     elapsed = time.perf_counter() - started
     gc.collect()
     grown = rss() - before
@@ -62,4 +66,4 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1])))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2:] != ["calls-only"]))
