@@ -91,6 +91,7 @@ class Outbox:
                     lane.sending -= 1
         finally:
             lane.senders -= 1
+            lane.pool.sweep()
 
     @property
     def backlog(self) -> int:

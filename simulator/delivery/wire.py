@@ -196,7 +196,15 @@ class Pool:
             self.idle.append(conn)
         else:
             conn.close()
+        self.sweep()
         return answer
+
+    def sweep(self) -> None:
+        """Close the connections idle too long to be trusted (reuse takes the newest, so these are first)."""
+        idle = self.idle
+        stale = asyncio.get_running_loop().time() - IDLE_SECONDS
+        while idle and (idle[0].closed or idle[0].idle_since < stale):
+            idle.pop(0).close()
 
     def _reuse(self) -> _Connection | None:
         idle = self.idle
