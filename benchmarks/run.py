@@ -1,250 +1,110 @@
-"""``make bench``: voicesim against bare aiohttp in the same run, and live calls per process.
+"""``make bench``: voicesim against bare aiohttp baselines measured in the same run, and its own limits.
 
-1. Requests/s: a bare aiohttp server answering the verification-code route with a fixed JSON
-   body, and voicesim itself (auth, field checks, a real call placed on the clock), each loaded by
-   wrk (one thread, the other core) with pre-signed requests, each nonce used once. Rounds
-   alternate between the two; the medians and their ratio are printed. Without wrk (Debian
-   package ``wrk``) a slower Python load generator is used and says so.
-2. Live calls: one process places N calls through the platform object (no HTTP, no push URLs)
-   on a manual clock and reports resident memory per call.
+(a) signed callVerify requests/s, against a bare aiohttp server answering the same request (wrk);
+(b) complete calls/s at --speed 1000 (the request, four status pushes, its share of a bill push),
+    against an aiohttp server plus an aiohttp client posting the same pushes to the same SP;
+(c) bytes per live call at 100,000 live calls, journal on (RSS growth);
+(d) p99 lateness of scripted events with 10,000 live calls, GC pauses included.
+
+Servers run on one core, their load and the SP on the other. Rounds are paired (bare and
+voicesim back to back, the order alternating) and each figure is the median of the rounds,
+printed with its rounds and how busy the machine was with others' work meanwhile.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
-import gc
 import json
 import os
-import platform as host
-import re
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from simulator.auth import request_headers  # noqa: E402
-from simulator.config import DEMO_APP_KEY, DEMO_APP_SECRET  # noqa: E402
-
-PATH = "/rest/httpsessions/callVerify/v1.0"
-BODY = json.dumps({"displayNbr": "+8675528000002", "calleeNbr": "+8613800000000", "languageType": 2,
-                   "preTone": "pretone.wav", "verifyCode": "123456", "returnIdlePort": "true"})
-
-BARE_SERVER = r'''
-import json, sys
-from aiohttp import web
-ANSWER = json.dumps({"resultcode": "0", "resultdesc": "Success", "sessionId": "x", "idlePort": 1}).encode()
-async def handle(request):
-    json.loads(await request.read())
-    return web.Response(body=ANSWER, headers={"Content-Type": "application/json;charset=UTF-8"})
-app = web.Application()
-app.router.add_post(sys.argv[2], handle)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
-'''
-
-WRK_SCRIPT = r'''
-local reqs = {}
-local i = 0
-init = function(args)
-  local body = args[2]
-  for line in io.lines(args[1]) do
-    local sep = line:find("\t")
-    local headers = {["Authorization"] = line:sub(1, sep - 1), ["X-AKSK"] = line:sub(sep + 1),
-                     ["Content-Type"] = "application/json;charset=UTF-8"}
-    reqs[#reqs + 1] = wrk.format("POST", nil, headers, body)
-  end
-end
-request = function()
-  i = i + 1
-  if i > #reqs then i = 1 end
-  return reqs[i]
-end
-'''
+import _api
+import _calls
+from _procs import HERE, LOAD_CPU, SERVER_CPU, Noise, Spread, machine, python
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 15.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-def pinned(cpu: int) -> list[str]:
-    """Pin to one core when taskset exists: server and load generator must not share a core."""
-    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
-
-
-def start_bare(port: int) -> subprocess.Popen:
-    return subprocess.Popen(pinned(0) + [sys.executable, "-c", BARE_SERVER, str(port), PATH])
-
-
-def start_voicesim(port: int, loop: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    # Speed 20 makes each call live ~1 s, so ports never run out during a run.
-    args = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20",
-            "--auth-window", "3600"]
-    args += ["--loop", loop]
-    return subprocess.Popen(pinned(0) + args, env=env, stdout=subprocess.DEVNULL)
-
-
-def signed_file(n: int, directory: str) -> str:
-    path = os.path.join(directory, f"signed-{time.monotonic_ns()}.tsv")
-    with open(path, "w") as fh:
-        for _ in range(n):
-            h = request_headers(DEMO_APP_KEY, DEMO_APP_SECRET)
-            fh.write(f"{h['Authorization']}\t{h['X-AKSK']}\n")
-    return path
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux), to price each request in CPU microseconds."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rpartition(")")[2].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def run_wrk(port: int, seconds: float, conns: int, signed: str, script: str) -> tuple[float, int, int]:
-    out = subprocess.run(pinned(1) + ["wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "-s", script,
-                          f"http://127.0.0.1:{port}{PATH}", "--", signed, BODY],
-                         capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return rps, int(bad.group(1)) if bad else 0, total
-
-
-async def _python_load(port: int, seconds: float, conns: int) -> tuple[float, int, int]:
-    import aiohttp
-
-    count = bad = 0
-    end = time.monotonic() + seconds
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conns)) as session:
-        async def worker() -> None:
-            nonlocal count, bad
-            while time.monotonic() < end:
-                headers = request_headers(DEMO_APP_KEY, DEMO_APP_SECRET)
-                headers["Content-Type"] = "application/json"
-                async with session.post(f"http://127.0.0.1:{port}{PATH}", data=BODY, headers=headers) as r:
-                    await r.read()
-                    count += 1
-                    bad += r.status != 200
-        started = time.monotonic()
-        await asyncio.gather(*(worker() for _ in range(conns)))
-        return count / (time.monotonic() - started), bad, count
-
-
-def throughput(rounds: int, seconds: float, conns: int, loops: list[str]) -> None:
-    use_wrk = shutil.which("wrk") is not None
-    print(f"\n== requests/s, {rounds} rounds of {seconds:g} s, {conns} connections, load: "
-          f"{'wrk -t1' if use_wrk else 'python aiohttp client (install wrk for real figures)'}")
-    results: dict[str, list[float]] = {"bare aiohttp": []}
-    cpu_us: dict[str, list[float]] = {"bare aiohttp": []}
-    errors: dict[str, int] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        script = os.path.join(tmp, "signed.lua")
-        Path(script).write_text(WRK_SCRIPT)
-        servers = [("bare aiohttp", lambda p: start_bare(p))]
-        for loop in loops:
-            servers.append((f"voicesim ({loop})", lambda p, loop=loop: start_voicesim(p, loop)))
-            results[f"voicesim ({loop})"] = []
-            cpu_us[f"voicesim ({loop})"] = []
-        for _ in range(rounds):
-            for name, start in servers:
-                port = free_port()
-                proc = start(port)
-                try:
-                    wait_port(port)
-                    if use_wrk:
-                        signed = signed_file(int(seconds * 40_000), tmp)
-                        cpu = cpu_seconds(proc.pid)
-                        rps, bad, total = run_wrk(port, seconds, conns, signed, script)
-                        cpu = cpu_seconds(proc.pid) - cpu
-                        os.unlink(signed)
-                    else:
-                        cpu = cpu_seconds(proc.pid)
-                        rps, bad, total = asyncio.run(_python_load(port, seconds, conns))
-                        cpu = cpu_seconds(proc.pid) - cpu
-                finally:
-                    proc.terminate()
-                    proc.wait(10)
-                results[name].append(rps)
-                cpu_us[name].append(cpu / max(total, 1) * 1e6)
-                errors[name] = errors.get(name, 0) + bad
-    base = statistics.median(results["bare aiohttp"])
-    base_cpu = statistics.median(cpu_us["bare aiohttp"])
-    for name, values in results.items():
-        med = statistics.median(values)
-        cpu = statistics.median(cpu_us[name])
-        runs = ", ".join(f"{v:,.0f}" for v in values)
-        print(f"{name:22s} median {med:9,.0f} req/s   ratio {med / base:4.2f}x   "
-              f"server CPU {cpu:5.1f} us/request (+{cpu - base_cpu:4.1f})   runs [{runs}]"
-              f"   non-200: {errors.get(name, 0)}")
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def live_calls(n: int) -> None:
-    from simulator import Platform, Settings, create_app
-
-    print(f"\n== live calls in one process: {n:,} verification-code calls, no push URLs, journal on")
-    platform = Platform(Settings(manual_clock=True))
-    create_app(platform=platform)  # the journal's hooks record each call as the served product does
-    platform.ports.capacity = n  # the bench measures memory, not the 65535-port limit
-    app = platform.apps[DEMO_APP_KEY]
-    gc.collect()
-    before = rss_bytes()
-    started = time.perf_counter()
-    for i in range(n):
-        platform.call_verify(app, "+8675528000002", f"+86138{i:08d}", "123456", 3, "pretone.wav", user_data=f"u{i}")
-    elapsed = time.perf_counter() - started
-    gc.collect()
-    after = rss_bytes()
-    per = (after - before) / n
-    print(f"live calls {len(platform.engine.live):,}   scheduled steps {platform.clock.pending:,}   "
-          f"RSS +{(after - before) / 2**20:,.0f} MiB   {per:,.0f} bytes/call   "
-          f"placed at {n / elapsed:,.0f} calls/s (no HTTP)")
-    print(f"a million calls would take about {per * 1e6 / 2**30:.2f} GiB")
+def _children(script: str, args: list[str], rounds: int, cpu: int) -> list[dict[str, Any]]:
+    out = []
+    for _ in range(rounds):
+        proc = python(HERE / script, *args, cpu=cpu, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        text, _ = proc.communicate(timeout=600)
+        out.append(json.loads(text.decode().strip().splitlines()[-1]))
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--calls", type=int, default=100_000)
-    parser.add_argument("--uvloop", action="store_true", help="also measure voicesim on uvloop (pip install uvloop)")
-    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds of each (a) and (b) round")
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections in (a)")
+    parser.add_argument("--concurrency", type=int, default=128, help="callers waiting on their call in (b)")
+    parser.add_argument("--calls", type=int, default=100_000, help="live calls in (c)")
+    parser.add_argument("--live", type=int, default=10_000, help="live calls in (d)")
+    parser.add_argument("--window", type=float, default=8.0, help="measured seconds of each (d) round")
+    parser.add_argument("--only", default="abcd", help="the sections to run, e.g. 'bd'")
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="voicesim's event loop in (a) and (b) (uvloop: pip install 'voicesim[uvloop]')")
     args = parser.parse_args()
-    print(f"machine: {host.machine()}, {os.cpu_count()} cores, Python {host.python_version()}, "
-          f"{host.platform()}")
-    if not args.skip_http:
-        throughput(args.rounds, args.seconds, args.connections, ["asyncio"] + (["uvloop"] if args.uvloop else []))
-    live_calls(args.calls)
+    print(machine() + f", voicesim on {args.loop}")
+    print(f"server pinned to core {SERVER_CPU}, load and SP to core {LOAD_CPU}; {args.rounds} rounds each; "
+          f"load average {os.getloadavg()[0]:.2f} at the start")
+    noise = Noise()
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    if "a" in args.only:
+        a = _api.measure(args.rounds, args.seconds, args.connections, args.loop)
+        if a is not None:
+            print(f"(a) bare {a.bare.runs()} req/s, CPU {a.bare_cpu_us.runs('.0f')} us/req; "
+                  f"voicesim {a.sim.runs()} req/s, CPU {a.sim_cpu_us.runs('.0f')} us/req; "
+                  f"non-200 {a.non_200}", flush=True)
+            rows.append(("signed callVerify, requests/s", f"{a.sim.median:,.0f}", f"{a.bare.median:,.0f}",
+                         f"{a.ratios.median:.2f}x (rounds {a.ratios.runs('.2f')})", ">= 0.7x"))
+            rows.append(("  server CPU per request", f"{a.sim_cpu_us.median:.0f} us", f"{a.bare_cpu_us.median:.0f} us",
+                         "", ""))
+    if "b" in args.only:
+        b = _calls.measure(args.rounds, args.seconds, 1.5, args.concurrency, args.loop)
+        print(f"(b) bare {b.bare.runs()} calls/s, CPU {b.bare_cpu_ms.runs('.2f')} ms/call; voicesim {b.sim.runs()} "
+              f"calls/s, CPU {b.sim_cpu_ms.runs('.2f')} ms/call; {b.bills_per_message:.1f} bills a message; "
+              f"calls lost {b.lost}", flush=True)
+        rows.append(("complete calls/s (--speed 1000)", f"{b.sim.median:,.0f}", f"{b.bare.median:,.0f}",
+                     f"{b.ratios.median:.2f}x (rounds {b.ratios.runs('.2f')})", ">= 1,000 and >= 0.7x"))
+        rows.append(("  server CPU per complete call", f"{b.sim_cpu_ms.median:.2f} ms",
+                     f"{b.bare_cpu_ms.median:.2f} ms", f"{b.bare_cpu_ms.median / b.sim_cpu_ms.median:.2f}x", ""))
+    if "c" in args.only:
+        c = _children("_memory.py", [str(args.calls)], args.rounds, SERVER_CPU)
+        per = Spread([float(r["bytes_per_call"]) for r in c])
+        bare_calls = _children("_memory.py", [str(args.calls), "calls-only"], args.rounds, SERVER_CPU)
+        calls_only = Spread([float(r["bytes_per_call"]) for r in bare_calls])
+        print(f"(c) {args.calls:,} live calls: {per.runs()} bytes/call; without the journaled requests "
+              f"{calls_only.runs()}", flush=True)
+        rows.append((f"bytes per live call at {args.calls:,}", f"{per.median:,.0f}", "",
+                     f"{calls_only.median:,.0f} without the journaled request", "<= 1,024"))
+    if "d" in args.only:
+        d = _children("_lateness.py", [str(args.live), str(args.window)], args.rounds, SERVER_CPU)
+        p99 = Spread([float(r["p99_ms"]) for r in d])
+        p50 = Spread([float(r["p50_ms"]) for r in d])
+        live = Spread([float(r["live"]) for r in d])
+        own = [r["own"] for r in d if r.get("own")]
+        print(f"(d) live calls {live.runs()}, probe lateness p50 {p50.runs('.2f')} ms, p99 {p99.runs('.2f')} ms, "
+              f"max {[round(r['max_ms'], 1) for r in d]} ms"
+              + (f"; the simulator's own p99 {[o['p99Ms'] for o in own]} ms" if own else "")
+              + f"; GC pauses {[r['gc_pauses'] for r in d]}, longest {[round(r['gc_max_ms'], 1) for r in d]} ms"
+              f" (by generation: count, longest ms: {[r['gc_by_generation'] for r in d]});"
+              f" the server had {[round(r['cpu_share'] * 100) for r in d]} % of a core", flush=True)
+        rows.append((f"p99 lateness, {live.median:,.0f} live calls", f"{p99.median:.2f} ms", "",
+                     f"p50 {p50.median:.2f} ms", "<= 5 ms"))
+
+    others = noise.others_share()
+    print(f"\n== medians of {args.rounds} rounds; others used {others:.0%} of the machine during the run "
+          f"(load average {os.getloadavg()[0]:.2f} at the end)")
+    widths = [max(len(r[i]) for r in rows + [("measure", "voicesim", "bare", "ratio", "goal")]) for i in range(5)]
+    for row in [("measure", "voicesim", "bare", "ratio", "goal")] + rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import heapq
 import hmac
+import os
 import re
 import time
 import uuid
@@ -72,7 +73,12 @@ def _hmac_b64(secret: str, msg: bytes) -> str:
 
 def created_now(t: float | None = None) -> str:
     """A ``Created`` stamp, ``YYYY-MM-DDTHH:MM:SSZ`` in UTC."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if t is None else t))
+    return _created(int(time.time() if t is None else t))
+
+
+@lru_cache(maxsize=64)  # every push of one second carries the same stamp
+def _created(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
 
 
 def request_headers(key: str, secret: str, nonce: str | None = None, created: str | None = None) -> dict[str, str]:
@@ -90,7 +96,7 @@ def request_headers(key: str, secret: str, nonce: str | None = None, created: st
 
 def push_headers(key: str, secret: str, url: str, newlines: bool = True, t: float | None = None) -> dict[str, str]:
     """The two headers on a status or bill push to ``url``."""
-    nonce = uuid.uuid4().hex
+    nonce = os.urandom(16).hex()  # what uuid4().hex is made of, less the UUID object: this runs per push
     created = created_now(t)
     return {
         "Authorization": AUTHORIZATION,

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Sequence
 
-from . import config, demo, tls
+from . import collector, config, demo, tls
 from . import load as load_mode
 from .auth import request_headers
 from .client import VoiceClient, b64
@@ -36,6 +36,9 @@ HELP = {
     "bill_max_retries": "bill re-pushes after the first attempt (default 6)",
     "bill_merge_delay": "seconds after a bill's end second before its message leaves (default 1)",
     "keep_deliveries": "finished pushes remembered for /_sim/deliveries (default 100000)",
+    "push_queue": "pushes waiting per SP origin (scheme, host, port); past it, status events to that origin are "
+                  "not sent (bills still wait their turn) (default 10000)",
+    "push_senders": "pushes on the wire at once per SP origin, one connection each (default 64)",
     "callback_talk": "seconds A and B talk in a voice callback once B answers (default 30)",
     "collect_digits": "digits every notification user presses when asked ('' = none; default: drawn by faker)",
     "record_domain": "recordDomain of recordings in callback bills (default record.voicesim.local)",
@@ -127,6 +130,11 @@ def _serve(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"voicesim: {exc}", file=sys.stderr)
         return 2
+
+    async def tune_collector(_: web.Application) -> None:
+        collector.tune()  # last of the start-up hooks: what start-up made is frozen
+
+    app.on_startup.append(tune_collector)
     if args.loop == "uvloop":
         try:
             import uvloop

@@ -27,6 +27,8 @@ import time
 from functools import lru_cache
 from typing import Any, Callable, Coroutine
 
+from .lateness import Lateness
+
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
@@ -56,6 +58,8 @@ class Clock:
         self._timer_due = float("inf")
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running_due = False
+        self.lateness = Lateness()  # how late callbacks ran (real and scaled clocks), over the last minute
+        self._measured_from = self._base[0]  # callbacks due before this (a restart's jump) are not measured
 
     # -- reading time -------------------------------------------------------
     @property
@@ -181,8 +185,13 @@ class Clock:
         try:
             now = self.now()
             heap = self._heap
+            note, speed, monotonic = self.lateness.note, self._speed, self._monotonic
             while heap and heap[0][0] <= now:
-                _, _, fn, arg = heapq.heappop(heap)
+                when, _, fn, arg = heapq.heappop(heap)
+                if when >= self._measured_from:
+                    real = monotonic()
+                    base_sim, base_real = self._base  # the anchor a heartbeat last moved
+                    note(real - base_real - (when - base_sim) / speed, real)
                 self._run(fn, arg)
         finally:
             self._running_due = False
@@ -226,6 +235,7 @@ class Clock:
         if t <= self.now():
             return
         self._base = (t, self._monotonic())
+        self._measured_from = t  # what fell due during the jump runs now, late by design
         if not self.manual:
             self._cancel_timer()
             self._arm()

@@ -86,6 +86,8 @@ class Settings:
     bill_max_retries: int = 6
     bill_merge_delay: float = 1.0
     keep_deliveries: int = 100_000
+    push_queue: int = 10_000  # pushes waiting per SP origin; past it, status events to that origin are not sent
+    push_senders: int = 64  # pushes on the wire at once per SP origin (one connection each)
     max_body: int = 64 * 1024
     language_types: tuple[int, ...] = (2,)
     host_name: str = "callenabler245.huaweicaas.com"
@@ -210,7 +212,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "collect_window": (0, _DAY), "collect_replays": (0, 100), "digits_seed": (-(2**63), 2**63 - 1),
     "callback_talk": (0, _DAY), "record_keep": (0, 10 * _YEAR), "seed": (-(2**63), 2**63 - 1),
     "journal_keep": (1, 10**8), "clock_max_step": (0.001, _DAY), "keepalive_timeout": (0.001, _DAY),
-    "body_timeout": (0.001, _DAY),
+    "body_timeout": (0.001, _DAY), "push_queue": (1, 10**7), "push_senders": (1, 4096),
 }
 # Text that ends up in headers, bills, file names or the journal: what each may hold
 # (tls_names: tls.cert_names checks what a certificate name may be).
@@ -257,7 +259,7 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
 }
 ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
                     "keepalive_timeout": float, "body_timeout": float, "allowed_origins": _numbers,
-                    "allowed_hosts": _numbers})
+                    "allowed_hosts": _numbers, "push_queue": int, "push_senders": int})
 ENV_PARSERS.update({"tls_cert": str, "tls_key": str, "tls_self_signed": _bool, "tls_names": _numbers,
                     "push_ca_file": str})
 # Settings only the command line and the environment give (``--scenario`` repeats).

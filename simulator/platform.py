@@ -54,7 +54,8 @@ class Platform:
             timeout=settings.push_timeout, newlines=settings.push_newlines,
             retry_interval=settings.bill_retry_interval, max_retries=settings.bill_max_retries,
             merge_delay=settings.bill_merge_delay, keep=settings.keep_deliveries,
-            ssl=push_context(settings.push_ca_file)))
+            ssl=push_context(settings.push_ca_file), queue=settings.push_queue,
+            senders=settings.push_senders))
         self.engine = Engine(self.clock, self.ports, self.delivery, settings.host_name)
         self.recordings = Recordings(settings.record_keep)
         self.digits = DigitSource(settings.collect_digits, settings.digits_seed)

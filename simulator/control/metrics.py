@@ -8,6 +8,7 @@ from aiohttp import web
 from ..delivery import RETRYING
 from ..engine import ALERTING, ANSWERED, CALLOUT
 from ..journal import Journal
+from ..lateness import behind
 from ..platform import Platform
 from .keys import parts
 
@@ -44,7 +45,8 @@ def render(platform: Platform, journal: Journal) -> str:
     lines += _family("voicesim_api_answers_total", "counter", "Platform API answers by resultcode and HTTP status.",
                      [({"resultcode": c, "status": s}, n) for (c, s), n in sorted(journal.api_answers.items())])
     lines += _family("voicesim_push_attempts_total", "counter",
-                     "Push attempts to SPs by kind (status, bill) and outcome (accepted, refused, timeout, error).",
+                     "Push attempts to SPs by kind (status, bill) and outcome (accepted, refused, timeout, error, "
+                     "not_sent: the push queue to its SP was full or its URL unusable).",
                      [({"kind": k, "outcome": o}, n) for (k, o), n in sorted(journal.push_outcomes.items())])
     lines += _family("voicesim_bills_pending_repush", "gauge", "Bills the SP has not accepted yet, to be re-pushed.",
                      [({}, sum(len(p.session_ids) for p in owed if p.state == RETRYING))])
@@ -54,6 +56,21 @@ def render(platform: Platform, journal: Journal) -> str:
                      "Bill messages given up after the last re-push.", [({}, len(platform.delivery.given_up))])
     lines += _family("voicesim_ports_idle", "gauge", "Idle call ports (what idlePort reports).", [({}, ports.idle)])
     lines += _family("voicesim_ports_capacity", "gauge", "Call ports of the platform.", [({}, ports.capacity)])
+    outbox, clock = platform.delivery.outbox, platform.clock
+    lines += _family("voicesim_push_backlog", "gauge", "Pushes waiting in the queues to every SP origin.",
+                     [({}, outbox.backlog)])
+    by_origin = outbox.by_origin(clock.now())
+    lines += _family("voicesim_push_backlog_by_origin", "gauge", "Pushes waiting in the queue to one SP origin.",
+                     [({"origin": o}, d["queued"]) for o, d in sorted(by_origin.items())])
+    lines += _family("voicesim_pushes_sending", "gauge", "Pushes on the wire to one SP origin.",
+                     [({"origin": o}, d["sending"]) for o, d in sorted(by_origin.items())])
+    late = clock.lateness.figures()
+    lines += _family("voicesim_event_lateness_seconds", "gauge",
+                     "How late scripted events ran over the last minute of real time (quantile 0.5, 0.99, 1 = max).",
+                     [({"quantile": q}, v) for q, v in (("0.5", late.p50), ("0.99", late.p99), ("1", late.max))])
+    lines += _family("voicesim_falling_behind", "gauge",
+                     "1 when events run a simulated second or more late (p99): the simulator cannot keep its speed.",
+                     [({}, int(behind(late.p99, None if clock.manual else clock.speed)))])
     lines += _journal(journal)
     return "\n".join(lines) + "\n"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..clock import utc_text
-from ..delivery import DELIVERED, GIVEN_UP, RETRYING, SENDING, Attempt, Push
+from ..delivery import DELIVERED, GIVEN_UP, QUEUED, RETRYING, SENDING, Attempt, Push
 from ..engine import Call
 
 # The lanes of the diagram, left to right.
@@ -54,8 +54,8 @@ def attempt_result(a: Attempt) -> str:
 
 
 def _push_result(push: Push) -> tuple[str, bool | None]:
-    if not push.attempts:
-        return SENDING, None
+    if not push.attempts:  # waiting in its SP's queue, or on the wire
+        return (QUEUED if push.state == QUEUED else SENDING), None
     last = push.attempts[-1]
     return attempt_result(last), last.ok
 
@@ -122,7 +122,7 @@ def arrows(call: Call, pushes: list[Push], seen: list[tuple[str, float]] | None 
     if call.ending is not None:
         out.append(Arrow(call.end, PLATFORM, USER, f"hang up: {call.ending.state_code} {call.ending.desc}"))
     for e in events(call, pushes, seen):
-        if e.ok is not None or e.result == SENDING:
+        if e.ok is not None or e.result in (SENDING, QUEUED):
             out.append(Arrow(e.at, PLATFORM, STATUS_URL, f"{e.event} \u2192 {e.result}", e.ok))
     for p in pushes:
         if p.kind != "bill":

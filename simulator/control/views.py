@@ -14,7 +14,7 @@ from aiohttp import web
 from ..clock import utc_text
 from ..delivery import Push
 from ..engine import ALERTING, ANSWERED, CALLOUT, ENDED
-from ..journal import call_json
+from ..journal import call_json, pace
 from ..platform import Platform
 from ..version import __version__
 from .guard import BadInput, ok
@@ -61,7 +61,8 @@ def _window(q: Any, items: Iterable[Any], at: Callable[[Any], float]) -> list[An
 
 # -- views -----------------------------------------------------------------------------
 async def health(request: web.Request) -> web.Response:
-    """``GET /_sim/health``: up, how long, the clock, live calls, what is owed, the journal's disk state."""
+    """``GET /_sim/health``: up, the clock and how late its events run, live calls, the push backlog, what is
+    owed, the journal's disk state."""
     platform, journal = parts(request)
     store = journal.store
     problem = store.degraded if store is not None else None
@@ -72,7 +73,7 @@ async def health(request: web.Request) -> web.Response:
                     entriesLost=store.entries_lost)
     return ok({
         "status": "degraded" if problem else "ok", "version": __version__,
-        "clock": clock_doc(platform), "liveCalls": len(platform.engine.live),
+        "clock": clock_doc(platform), "liveCalls": len(platform.engine.live), **pace(platform),
         "owedBillMessages": len(platform.delivery.owed),
         "journal": disk,
         "recovered": request.app[RECOVERED].to_json(),

@@ -5,20 +5,21 @@ import json
 import time
 from dataclasses import dataclass, field
 
-import aiohttp
-
 from ..auth import push_headers
 from ..clock import utc_text
 from ..config import AppConfig
 from ..engine import PushChaos
 from ..inputs import InputError, loads
+from .wire import Pool, PushError, Target, request_head, target
 
-HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
-MAX_ANSWER = 1024 * 1024  # bytes of an SP's answer read: its resultcode is in the first few
+CONTENT_TYPE = "application/json;charset=UTF-8"
 
-# Push states. Status pushes end delivered or failed; bills may be retrying, then given up.
-SENDING, DELIVERED, FAILED, RETRYING, GIVEN_UP = "sending", "delivered", "failed", "retrying", "given_up"
+# Push states. A push waits in its origin's queue, then is sent; status pushes end delivered or
+# failed; bills may be retrying, then given up.
+QUEUED, SENDING, DELIVERED, FAILED, RETRYING, GIVEN_UP = "queued", "sending", "delivered", "failed", "retrying", \
+    "given_up"
 DROPPED = "dropped"  # a status push scenario chaos chose never to send
+NOT_SENT = "not sent: "  # how the error of an attempt that never left begins
 
 
 @dataclass(slots=True)
@@ -53,6 +54,7 @@ class Push:
     next_at: float = 0.0
     attempts: list[Attempt] = field(default_factory=list)
     chaos: PushChaos | None = None  # bill chaos of the scenario of the message's first call
+    queued_at: float = 0.0  # simulated time it last joined its origin's queue
 
     def to_json(self) -> dict[str, object]:
         """The push as ``/_sim/deliveries`` shows it."""
@@ -79,51 +81,35 @@ def accepted(status: int, body: bytes, check_resultcode: bool) -> bool:
     return True
 
 
-async def attempt(session: aiohttp.ClientSession, push: Push, at: float, timeout: float, newlines: bool) -> Attempt:
-    """POST ``push`` once, signed with its app's key and secret; never raises for the SP's faults."""
-    headers = dict(HEADERS)
+async def attempt(pool: Pool, push: Push, at: float, timeout: float, newlines: bool) -> Attempt:
+    """POST ``push`` once over ``pool``, signed with its app's key and secret; never raises for the SP's faults.
+
+    A redirect is not a 200 to the push: the platform does not follow it.
+    """
+    headers = {"Content-Type": CONTENT_TYPE}
     headers.update(push_headers(push.app.key, push.app.secret, push.url, newlines))
     started = time.monotonic()
     try:
-        # A redirect is not a 200 to the push: the platform does not follow it.
-        async with session.post(push.url, data=push.body, headers=headers, allow_redirects=False,
-                                timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
-            answer = await _read_answer(resp)
-            ok = accepted(resp.status, answer, push.kind == "bill")
-            return Attempt(at, ok, resp.status, None if ok else _why(resp.status, answer),
-                           time.monotonic() - started)
+        where = target(push.url)
+        assert where is not None, "only pushes to an http(s) URL reach a pool"
+        head = request_head(where, headers, len(push.body))
+        status, answer = await pool.post(head, push.body, timeout)
     except TimeoutError:
         return Attempt(at, False, None, f"timeout after {timeout:g}s", time.monotonic() - started)
-    except aiohttp.ClientSSLError as exc:
-        return Attempt(at, False, None, _tls_failure(exc), time.monotonic() - started)
-    except (aiohttp.ClientError, OSError, ValueError) as exc:
-        return Attempt(at, False, None, f"{type(exc).__name__}: {exc}", time.monotonic() - started)
+    except (PushError, UnicodeError) as exc:
+        return Attempt(at, False, None, str(exc), time.monotonic() - started)
+    ok = accepted(status, answer, push.kind == "bill")
+    return Attempt(at, ok, status, None if ok else _why(status, answer), time.monotonic() - started)
 
 
-async def _read_answer(resp: aiohttp.ClientResponse) -> bytes:
-    """The answer's body up to ``MAX_ANSWER`` bytes (what an SP says past that is not read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size < MAX_ANSWER:
-        chunk = await resp.content.read(MAX_ANSWER - size)  # as much as has arrived, up to the bound
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
+def not_sent(push: Push, at: float, target: Target | None, backlog: int) -> Attempt:
+    """The attempt of a push that never left: its URL cannot be pushed to, or its origin's queue was full."""
+    if target is None:
+        return Attempt(at, False, None, f"{NOT_SENT}{push.url!r} is not an http(s) URL with a host")
+    return Attempt(at, False, None, f"{NOT_SENT}the push queue to {target.origin} is full ({backlog} waiting)")
 
 
 def _why(status: int, answer: bytes) -> str:
     if status != 200:
         return f"HTTP {status}"
     return "resultcode " + answer[:200].decode("utf-8", "replace")
-
-
-def _tls_failure(exc: aiohttp.ClientSSLError) -> str:
-    """A failed TLS handshake, said so that an SP engineer knows what to do."""
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        cert = exc.certificate_error
-        why = getattr(cert, "verify_message", None) or str(cert)
-        return (f"TLS certificate not trusted: {why} ({exc.host}:{exc.port}); "
-                "trust the SP's CA with --push-ca-file")
-    return f"TLS handshake failed: {exc}"

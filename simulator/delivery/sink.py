@@ -1,8 +1,8 @@
 """The engine's sink: status events pushed once, bills merged (<= 50) and re-pushed until accepted.
 
-One shared ``aiohttp.ClientSession`` sends everything. Every push and each of its
-attempts is kept (``pushes``) for ``/_sim/deliveries``; a bill still owed to the
-SP is never dropped from memory, however many finished pushes are forgotten.
+Every push joins the queue of its SP's origin (``outbox``) and leaves it in order. Every
+push and each of its attempts is kept (``pushes``) for ``/_sim/deliveries``; a bill still
+owed to the SP is never dropped from memory, however many finished pushes are forgotten.
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
-import aiohttp
-
 from ..clock import Clock
 from ..engine import Call
 from .bills import bill_of, chunks, fee_body, merge_key
-from .push import DELIVERED, FAILED, GIVEN_UP, RETRYING, SENDING, Attempt, Push, attempt
+from .outbox import Outbox
+from .push import DELIVERED, FAILED, GIVEN_UP, RETRYING, Attempt, Push, attempt, not_sent
 from .push_chaos import PushChaosRouter, judged
 from .status import status_body
+from .wire import Pool, target
 
 
 @dataclass(slots=True)
@@ -32,6 +32,8 @@ class DeliveryPolicy:
     max_retries: int = 6
     merge_delay: float = 1.0  # bills wait this long after their end second, to merge
     keep: int = 100_000  # finished pushes remembered for /_sim/deliveries
+    queue: int = 10_000  # pushes waiting per SP origin before status events to it are not sent
+    senders: int = 64  # pushes on the wire at once per SP origin (one connection each)
     ssl: ssl.SSLContext | None = None  # what https:// pushes verify against; None: the system store
 
 
@@ -41,32 +43,26 @@ class Delivery:
     def __init__(self, clock: Clock, policy: DeliveryPolicy) -> None:
         self.clock = clock
         self.policy = policy
-        self.session: aiohttp.ClientSession | None = None
+        self.outbox = Outbox(clock.spawn, self._attempt, policy.queue, policy.senders, policy.ssl)
         self.pushes: deque[Push] = deque(maxlen=policy.keep)
         self.owed: dict[int, Push] = {}  # bills not yet accepted nor given up
         self.given_up: list[Push] = []
         self.listeners: list[Callable[[Push, Attempt], None]] = []
         self.event_listeners: list[Callable[[Call, str, dict[str, Any] | None], None]] = []  # every event
         self.bill_listeners: list[Callable[[Call, dict[str, Any], str | None], None]] = []  # every bill
-        # Awaited before each bill attempt leaves (the journal persists it, so a crash cannot hide it)
-        self.before_send: Callable[[Push, float], Awaitable[None]] | None = None
         self._ids = itertools.count(1)
         self._batches: dict[tuple[str, str, int], list[tuple[Call, dict[str, Any]]]] = {}
         self._flush_cb = self._flush
         self.chaos = PushChaosRouter(clock, self._send, self.next_id, self.pushes.append)
+        # Awaited before each bill attempt leaves (the journal persists it, so a crash cannot hide it)
+        self.before_send: Callable[[Push, float], Awaitable[None]] | None = None
 
     async def start(self) -> None:
-        """Open the one shared client session."""
-        if self.session is None:
-            tls = self.policy.ssl if self.policy.ssl is not None else True
-            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300,
-                                                                                ssl=tls))
+        """Nothing to open: connections to each SP open as its pushes need them."""
 
     async def close(self) -> None:
-        """Close the client session (after the clock has settled)."""
-        if self.session is not None:
-            await self.session.close()
-            self.session = None
+        """Close the idle connections (after the clock has settled)."""
+        self.outbox.close()
 
     # -- the engine's sink -------------------------------------------------------
     def status(self, call: Call, event: str, extra: dict[str, Any] | None = None) -> None:
@@ -119,24 +115,32 @@ class Delivery:
 
     def _send(self, push: Push) -> None:
         self.pushes.append(push)
-        self.clock.spawn(self._attempt(push))
+        self._queue(push)
 
     def _retry(self, push: Push) -> None:
         if push.id not in self.owed:  # forgotten by a reset meanwhile
             return
-        push.state = SENDING
-        self.clock.spawn(self._attempt(push))
+        self._queue(push)
 
-    async def _attempt(self, push: Push) -> None:
-        assert self.session is not None, "Delivery.start() was not awaited"
+    def _queue(self, push: Push) -> None:
+        now = self.clock.now()
+        where = target(push.url)
+        if where is None or not self.outbox.put(push, where, now):
+            lane = self.outbox.lanes.get(where.origin) if where is not None else None
+            self._record(push, not_sent(push, now, where, len(lane.queue) if lane else 0))
+
+    async def _attempt(self, push: Push, pool: Pool) -> None:
         at = self.clock.now()
         if push.kind == "bill" and self.before_send is not None:
             await self.before_send(push, at)
             if push.id not in self.owed:  # forgotten by a reset meanwhile
                 return
-        result = await attempt(self.session, push, at, self.policy.timeout, self.policy.newlines)
+        result = await attempt(pool, push, at, self.policy.timeout, self.policy.newlines)
         if push.chaos is not None:
             result = judged(push, result)
+        self._record(push, result)
+
+    def _record(self, push: Push, result: Attempt) -> None:
         push.attempts.append(result)
         if result.ok:
             push.state = DELIVERED
@@ -185,3 +189,4 @@ class Delivery:
         self.given_up.clear()
         self._batches.clear()
         self.chaos.forget()
+        self.outbox.forget()

@@ -43,7 +43,7 @@ def command(args: argparse.Namespace, console: Console | None = None) -> int:
     options = DemoOptions(rate=args.rate, duration=args.duration, locale=args.locale,
                           scenarios=tuple(args.scenarios or ()), seed=args.seed, speed=args.speed,
                           host=args.host, port=args.port, call_ports=args.call_ports,
-                          sp_error_rate=args.sp_error_rate, keep_serving=args.keep_serving)
+                          sp_error_rate=args.sp_error_rate, keep_serving=args.keep_serving, tune_gc=True)
     console = console or Console()
     try:
         demo = Demo(options, console)

@@ -22,12 +22,13 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
+from .. import collector
 from ..app import create_app
 from ..client import VoiceClient, b64
 from ..config import MAX_PORTS, MAX_SPEED, MIN_SPEED, Settings
 from ..control import JOURNAL
-from ..delivery import SENDING
 from ..journal import Journal, Tally, figures
+from ..lateness import behind
 from ..platform import Platform
 from ..testing import Receiver
 from .traffic import DemoCall, Traffic
@@ -55,6 +56,7 @@ class DemoOptions:
     refresh: float = 0.25  # real seconds between redraws of the live view
     drain_limit: float = 300.0  # simulated seconds to wait, after the run, for calls still going
     keep_serving: bool = False
+    tune_gc: bool = False  # tune the collector once serving (the command does; an embedding program decides)
 
     def check(self) -> None:
         """Raise ValueError naming the first option out of range."""
@@ -101,6 +103,8 @@ class Demo:
         self.in_flight = 0
         self.client: VoiceClient | None = None
         self.phase = "placing calls"
+        self.worst_p99 = 0.0  # the worst p99 event lateness the live view saw, real seconds
+        self.fell_behind = False  # whether the run ever fell behind the requested speed
         self.started_at = 0.0
         self._next_at = 0.0
         self._done: asyncio.Future[None] | None = None
@@ -117,6 +121,8 @@ class Demo:
         runner = web.AppRunner(self.http, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, self.options.host, self.options.port).start()
+        if self.options.tune_gc:
+            collector.tune()
         host, port = runner.addresses[0][:2]
         base_url = f"http://{host}:{port}"
         self.client = VoiceClient(base_url, self.settings.app_key, self.settings.app_secret)
@@ -192,12 +198,15 @@ class Demo:
 
     def _tick(self, _: Any) -> None:
         clock = self.platform.clock
+        late = clock.lateness.figures()
+        self.worst_p99 = max(self.worst_p99, late.p99)
+        self.fell_behind = self.fell_behind or behind(late.p99, clock.speed)
         done = min(self.options.duration, clock.now() - self.started_at)
         self._progress.update(self._task, completed=done, description=self.phase)
         if self._live is not None:
             self._live.update(self._panel(), refresh=True)
-        late = clock.now() - self.started_at - self.options.duration
-        if self.phase != "placing calls" and (self._drained() or late > self.options.drain_limit):
+        over = clock.now() - self.started_at - self.options.duration
+        if self.phase != "placing calls" and (self._drained() or over > self.options.drain_limit):
             assert self._done is not None
             if not self._done.done():
                 self._done.set_result(None)
@@ -212,7 +221,8 @@ class Demo:
         last_end = max((c.end for c in p.engine.ended), default=0.0)
         if p.clock.now() < last_end + p.settings.bill_merge_delay + 0.5:
             return False
-        return not any(push.state == SENDING for push in p.delivery.pushes)
+        outbox = p.delivery.outbox
+        return not outbox.backlog and not outbox.sending
 
     def _panel(self) -> Group:
         return live_panel(figures(self.platform, self.tally, self.journal), self.refused, self._progress)
@@ -228,4 +238,5 @@ class Demo:
                 "billMessages": f["bills"]["messages"], "billAttemptsRefused": f["bills"]["failedAttempts"],
                 "retrying": f["bills"]["retrying"], "givenUp": f["bills"]["givenUp"], "ports": f["ports"],
                 "billsOwed": sum(len(p.session_ids) for p in self.platform.delivery.owed.values()),
-                "live": f["calls"]["live"]}
+                "live": f["calls"]["live"], "speed": self.options.speed, "fellBehind": self.fell_behind,
+                "worstP99Ms": round(self.worst_p99 * 1000, 1)}

@@ -9,6 +9,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from ..testing import Counts
 
@@ -35,9 +36,18 @@ def live_panel(f: dict[str, Any], refused: Counter[str], progress: Progress) -> 
     ports.add_row("retries pending", str(f["bills"]["retrying"]))
     ports.add_row("bills given up", str(f["bills"]["givenUp"]))
     ports.add_row("simulated time", f["clock"]["now"][11:])
+    late, backlog = f["lateness"], f["pushBacklog"]
+    ports.add_row("event lateness p50/p99", f"{late['p50Ms']:.1f}/{late['p99Ms']:.1f} ms")
+    ports.add_row("push backlog", str(backlog["queued"]))
     grid = Table.grid(expand=True, padding=(0, 2))
     grid.add_row(calls, deliveries, ports)
-    return Group(Panel(grid, title="voicesim demo", border_style="cyan"), progress)
+    parts: list[Any] = [Panel(grid, title="voicesim demo", border_style="cyan"), progress]
+    if late["behind"]:
+        speed = f["clock"]["speed"]
+        parts.append(Text(f"Falling behind x{speed:g}: events run {late['p99Ms']:.0f} ms late (p99), "
+                          f"{late['p99Ms'] * speed / 1000:.1f} s simulated; fewer calls than asked for will be "
+                          f"placed. Try a lower --speed or --rate.", style="bold red"))
+    return Group(*parts)
 
 
 def print_summary(console: Console, s: dict[str, Any], sp: Counts) -> list[str]:
@@ -64,6 +74,18 @@ def print_summary(console: Console, s: dict[str, Any], sp: Counts) -> list[str]:
         table.add_row("calls still live (drain limit)", str(s["live"]), "")
     with console.capture() as capture:
         console.print(table)
+        if s["fellBehind"]:
+            console.print(behind_warning(s), style="bold red")
     text = capture.get()
     console.print(table)
+    if s["fellBehind"]:
+        console.print(behind_warning(s), style="bold red")
     return text.splitlines()
+
+
+def behind_warning(s: dict[str, Any]) -> str:
+    """What the summary says when the run could not keep the requested speed."""
+    late = s["worstP99Ms"]
+    return (f"The simulator fell behind x{s['speed']:g}: events ran up to {late:.0f} ms late (p99), "
+            f"{late * s['speed'] / 1000:.1f} s of simulated time, so these counts are not what x{s['speed']:g} "
+            f"asks for (a lower --speed or --rate keeps up).")

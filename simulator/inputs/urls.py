@@ -8,7 +8,9 @@ from yarl import URL
 from .errors import InputError
 
 MAX_URL = 2048
-_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")  # control characters and spaces end a request line
+# Control characters (CR, LF: header injection) are never sent; a space can only be in the path or
+# query, which the push client sends percent-encoded, as aiohttp and browsers do.
+_UNSENDABLE = re.compile(r"[\x00-\x1f\x7f]|^[^/]*//[^/?#]*\x20")
 
 
 def push_url(text: str) -> str:

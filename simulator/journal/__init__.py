@@ -11,9 +11,9 @@ from .recovery import ABNORMAL_HANGUP, Recovered, restore
 from .storable import unstorable
 from .store import FILE_NAME, Store
 from .tables import History
-from .tallies import Tally, figures
+from .tallies import Tally, figures, pace
 from .wiring import attach, close_store, open_store
 
 __all__ = ["ABNORMAL_HANGUP", "FILE_NAME", "BillEntry", "EventEntry", "History", "Journal", "Recovered",
            "RequestEntry", "Store", "Tally", "attach", "call_json", "close_store", "figures", "open_store",
-           "restore", "result_code", "unstorable"]
+           "pace", "restore", "result_code", "unstorable"]

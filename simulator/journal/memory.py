@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..auth_diagnosis import Diagnosis
 from ..clock import Clock
-from ..delivery import Attempt, Push
+from ..delivery import NOT_SENT, Attempt, Push
 from ..engine import ENDED, Call
 from .entries import BillEntry, EventEntry, RequestEntry, result_code
 
@@ -88,6 +88,8 @@ class Journal:
             outcome = "refused"
         elif attempt.error and attempt.error.startswith("timeout"):
             outcome = "timeout"
+        elif attempt.error and attempt.error.startswith(NOT_SENT):
+            outcome = "not_sent"
         else:
             outcome = "error"
         key = (push.kind, outcome)

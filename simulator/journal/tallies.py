@@ -45,12 +45,20 @@ class Tally:
         return tally
 
 
+def pace(platform: Platform) -> dict[str, Any]:
+    """How the simulator keeps up: event lateness over the last minute, and the push backlog by SP origin."""
+    clock, outbox = platform.clock, platform.delivery.outbox
+    return {"lateness": clock.lateness.figures().to_json(None if clock.manual else clock.speed),
+            "pushBacklog": {"queued": outbox.backlog, "sending": outbox.sending,
+                            "byOrigin": outbox.by_origin(clock.now())}}
+
+
 def figures(platform: Platform, tally: Tally, journal: Journal) -> dict[str, Any]:
-    """Calls per state, deliveries, retries pending and ports: the numbers both live views show."""
+    """Calls per state, deliveries, retries pending, ports and pace: the numbers both live views show."""
     engine, delivery, ports, clock = platform.engine, platform.delivery, platform.ports, platform.clock
     states = engine.counts()
     now = clock.now()
-    return {
+    return {**pace(platform),
         "clock": {"mode": clock.mode, "speed": None if clock.manual else clock.speed, "now": utc_text(now),
                   "nowEpoch": round(now, 3)},
         "calls": {"started": journal.started, "live": len(engine.live), **states,

@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from rich.console import Console
@@ -103,3 +104,16 @@ def test_the_command_runs_end_to_end():
     assert "Summary" in proc.stdout and "bills delivered" in proc.stdout
     placed = _row(proc.stdout.splitlines(), "calls placed")
     assert placed[0] == placed[1] and int(placed[0]) > 0
+
+
+async def test_a_run_that_cannot_keep_its_speed_says_so_live_and_in_the_summary():
+    out = io.StringIO()
+    demo = Demo(DemoOptions(rate=2, duration=10, seed=3, speed=100, port=0), Console(file=out, width=120))
+    # A stall of the event loop injected 2 simulated seconds in (heavy load does the same, less predictably):
+    # the events due meanwhile run 0.3 s late, 30 s of simulated time.
+    demo.platform.clock.call_later(2.0, lambda _: time.sleep(0.3))
+    result = await demo.run()
+    assert result.summary["fellBehind"] is True and result.summary["worstP99Ms"] >= 250
+    text = out.getvalue()
+    assert "Falling behind x100: events run" in text  # the live view, while it happens
+    assert any(line.startswith("The simulator fell behind x100") for line in result.text)  # the summary

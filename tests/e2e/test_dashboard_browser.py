@@ -60,6 +60,9 @@ async def test_dashboard_shows_live_calls_their_events_and_controls_work(make_si
         await row.wait_for(timeout=WAIT_MS)
         assert await row.get_attribute("data-state") == "ended"
     assert "order-1001" in await page.locator(f'tr[data-session-id="{first["sessionId"]}"]').inner_text()
+    # The pace figures: nothing waits for the SP, and a manual clock is never late.
+    assert await page.locator('[data-figure="backlog"]').inner_text() == "0"
+    assert await page.locator('[data-figure="lateness"]').inner_text() == "0.0/0.0 ms"
 
     # The bill panel shows the refused message and when it will be pushed again.
     newest = page.locator("#deliveries tbody tr").first

@@ -48,9 +48,14 @@ function render(s) {
   const figures = {
     callout: s.calls.callout, alerting: s.calls.alerting, answered: s.calls.answered, ended: s.calls.ended,
     events: s.events.delivered, eventsFailed: s.events.failed, bills: s.bills.delivered,
-    retrying: s.bills.retrying, givenUp: s.bills.givenUp,
+    retrying: s.bills.retrying, givenUp: s.bills.givenUp, backlog: s.pushBacklog.queued,
+    lateness: `${s.lateness.p50Ms.toFixed(1)}/${s.lateness.p99Ms.toFixed(1)} ms`,
   };
   for (const [name, value] of Object.entries(figures)) $(`[data-figure="${name}"]`).textContent = value;
+  const late = $(`[data-figure="lateness"]`);
+  late.className = s.lateness.behind ? "bad" : "";
+  late.title = s.lateness.behind ? "falling behind the requested speed: events run a simulated second or more late"
+                                 : "over the last minute of real time";
   renderGauge(s.ports);
   renderCalls(s.recent);
   renderBills(s.billDeliveries);
@@ -91,7 +96,7 @@ function renderBills(bills) {
   const rows = bills.map((b) => el("tr", { "data-push-id": b.id, "data-bill-state": b.state },
     el("td", {}, `#${b.id}`),
     el("td", {}, b.bills),
-    el("td", {}, el("span", { class: b.state === "delivered" ? "ok" : b.state === "sending" ? "none" : "bad" },
+    el("td", {}, el("span", { class: b.state === "delivered" ? "ok" : (b.state === "sending" || b.state === "queued") ? "none" : "bad" },
       b.state.replace("_", " "))),
     el("td", {}, ...b.attempts.flatMap((a, i) => [...(i ? [" · "] : []), el("span", { class: "attempt" },
       `${a.at.slice(11)} `, el("span", { class: a.ok ? "ok" : "bad" }, a.result))])),
