@@ -105,6 +105,7 @@ class Demo:
         self.phase = "placing calls"
         self.worst_p99 = 0.0  # the worst p99 event lateness the live view saw, real seconds
         self.fell_behind = False  # whether the run ever fell behind the requested speed
+        self._tick_due = 0.0  # simulated time the next redraw (and drain check) is due
         self.started_at = 0.0
         self._next_at = 0.0
         self._done: asyncio.Future[None] | None = None
@@ -132,7 +133,7 @@ class Demo:
             clock = self.platform.clock
             self.started_at = self._next_at = clock.now()
             self._schedule_arrival()
-            clock.call_later(self.options.refresh * self.options.speed, self._tick)
+            self._next_tick(clock.now())
             with Live(self._panel(), console=self.console, auto_refresh=False, transient=False) as live:
                 self._live = live
                 await self._done
@@ -205,13 +206,19 @@ class Demo:
         self._progress.update(self._task, completed=done, description=self.phase)
         if self._live is not None:
             self._live.update(self._panel(), refresh=True)
-        over = clock.now() - self.started_at - self.options.duration
+        # From the tick's due time, not the clock's now: after a stall everything due before the tick
+        # has run, but calls due to end after it (and before now) have not run yet.
+        over = self._tick_due - self.started_at - self.options.duration
         if self.phase != "placing calls" and (self._drained() or over > self.options.drain_limit):
             assert self._done is not None
             if not self._done.done():
                 self._done.set_result(None)
             return
-        clock.call_later(self.options.refresh * self.options.speed, self._tick)
+        self._next_tick(self._tick_due)
+
+    def _next_tick(self, after: float) -> None:
+        self._tick_due = after + self.options.refresh * self.options.speed
+        self.platform.clock.call_at(self._tick_due, self._tick)
 
     def _drained(self) -> bool:
         """No call live, no bill waiting to be merged, no push on the wire."""

@@ -26,11 +26,12 @@ def _row(lines: list[str], label: str) -> list[str]:
 
 async def test_seeded_fast_forward_run_ends_with_a_summary_equal_to_what_the_sp_recorded():
     out = io.StringIO()
-    options = DemoOptions(rate=4, duration=30, seed=11, speed=200, port=0, call_ports=40, sp_error_rate=0.15)
+    # Enough ports for every call however a loaded machine bunches the requests: the point is the summary.
+    options = DemoOptions(rate=4, duration=30, seed=11, speed=200, port=0, call_ports=400, sp_error_rate=0.15)
     result = await Demo(options, Console(file=out, width=120)).run()
     s, sp = result.summary, result.receiver.counts
 
-    assert s["placed"] > 60  # ~120 arrivals in 30 s at 4/s, less any refused for want of ports
+    assert s["placed"] > 90 and not s["refused"]  # ~120 arrivals in 30 s at 4/s
     assert s["live"] == 0 and sum(s["endings"].values()) == s["placed"]
     assert len(s["endings"]) >= 5, s["endings"]  # the mix: answered, short, busy, no answer, rejected, ...
     assert s["events"] == {t: sp.events[t] for t in EVENT_TYPES}
@@ -40,7 +41,7 @@ async def test_seeded_fast_forward_run_ends_with_a_summary_equal_to_what_the_sp_
     assert sp.bills + s["billsOwed"] == s["placed"]  # one bill per call: delivered, or owed and re-pushed later
     # Refused bills wait for their re-push. (How many bill messages there are, and so whether the 15 %
     # refusals hit one, depends on how calls' ends fall into seconds: a loaded machine merges more.)
-    assert (s["retrying"] > 0) == (s["billAttemptsRefused"] > 0) and s["ports"]["idle"] == 40
+    assert (s["retrying"] > 0) == (s["billAttemptsRefused"] > 0) and s["ports"]["idle"] == 400
 
     # The printed table says the same, platform next to receiver.
     lines = result.text
