@@ -7,22 +7,31 @@ senders; ``push`` sends one signed HTTP attempt over ``wire``'s keep-alive conne
 from .bills import MAX_PER_MESSAGE, bill_of, chunks, fee_body, merge_key
 from .outbox import Lane, Outbox
 from .push import (
-           DELIVERED,
-           DROPPED,
-           FAILED,
-           GIVEN_UP,
-           NOT_SENT,
-           QUEUED,
-           RETRYING,
-           SENDING,
-           Attempt,
-           Push,
-           accepted,
-           attempt,
+    ACCEPTED,
+    DELIVERED,
+    DROPPED,
+    FAILED,
+    GIVEN_UP,
+    INTERRUPTED,
+    NOT_SENT,
+    QUEUED,
+    REFUSED,
+    RETRYING,
+    SENDING,
+    TIMEOUT,
+    TLS,
+    UNREACHABLE,
+    UNSENT,
+    Attempt,
+    Push,
+    accepted,
+    attempt,
+    outcome,
 )
 from .sink import Delivery, DeliveryPolicy
 from .status import status_body
 
-__all__ = ["DELIVERED", "DROPPED", "FAILED", "GIVEN_UP", "MAX_PER_MESSAGE", "NOT_SENT", "QUEUED", "RETRYING",
-           "SENDING", "Attempt", "Delivery", "DeliveryPolicy", "Lane", "Outbox", "Push", "accepted", "attempt",
-           "bill_of", "chunks", "fee_body", "merge_key", "status_body"]
+__all__ = ["ACCEPTED", "DELIVERED", "DROPPED", "FAILED", "GIVEN_UP", "INTERRUPTED", "MAX_PER_MESSAGE", "NOT_SENT",
+           "QUEUED", "REFUSED", "RETRYING", "SENDING", "TIMEOUT", "TLS", "UNREACHABLE", "UNSENT", "Attempt",
+           "Delivery", "DeliveryPolicy", "Lane", "Outbox", "Push", "accepted", "attempt", "bill_of", "chunks",
+           "fee_body", "merge_key", "outcome", "status_body"]

@@ -20,6 +20,11 @@ QUEUED, SENDING, DELIVERED, FAILED, RETRYING, GIVEN_UP = "queued", "sending", "d
     "given_up"
 DROPPED = "dropped"  # a status push scenario chaos chose never to send
 NOT_SENT = "not sent: "  # how the error of an attempt that never left begins
+TLS_FAILURE = "TLS "  # how the error of an attempt refused at the TLS handshake begins (wire.py words it)
+INTERRUPTED = "no answer: the simulator stopped during this attempt"  # an attempt a crash cut (journal)
+
+# What became of an attempt, as metrics, the report and load mode count it.
+ACCEPTED, REFUSED, TIMEOUT, TLS, UNSENT, UNREACHABLE = "accepted", "refused", "timeout", "tls", "not_sent", "error"
 
 
 @dataclass(slots=True)
@@ -113,3 +118,20 @@ def _why(status: int, answer: bytes) -> str:
     if status != 200:
         return f"HTTP {status}"
     return "resultcode " + answer[:200].decode("utf-8", "replace")
+
+
+def outcome(a: Attempt) -> str:
+    """What became of attempt ``a``: accepted, refused (the SP answered, not as the platform wants), timeout,
+    tls (the SP's certificate), not_sent (the simulator's queue to the SP was full), or error (no answer)."""
+    if a.ok:
+        return ACCEPTED
+    if a.status is not None:
+        return REFUSED
+    error = a.error or ""
+    if error.startswith("timeout"):
+        return TIMEOUT
+    if error.startswith(NOT_SENT):
+        return UNSENT
+    if error.startswith(TLS_FAILURE):
+        return TLS
+    return UNREACHABLE

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..auth_diagnosis import Diagnosis
 from ..clock import Clock
-from ..delivery import NOT_SENT, Attempt, Push
+from ..delivery import Attempt, Push, outcome
 from ..engine import ENDED, Call
 from .entries import BillEntry, EventEntry, RequestEntry, result_code
 
@@ -82,17 +82,7 @@ class Journal:
 
     def attempt(self, push: Push, attempt: Attempt) -> None:
         """One delivery attempt of ``push`` finished (Delivery.listeners)."""
-        if attempt.ok:
-            outcome = "accepted"
-        elif attempt.status is not None:
-            outcome = "refused"
-        elif attempt.error and attempt.error.startswith("timeout"):
-            outcome = "timeout"
-        elif attempt.error and attempt.error.startswith(NOT_SENT):
-            outcome = "not_sent"
-        else:
-            outcome = "error"
-        key = (push.kind, outcome)
+        key = (push.kind, outcome(attempt))
         self.push_outcomes[key] = self.push_outcomes.get(key, 0) + 1
         if self.store is not None:
             self.store.attempt(push, attempt)

@@ -19,7 +19,7 @@ import time
 from collections import deque
 from typing import Any, Callable
 
-from ..delivery import SENDING, Attempt, Push
+from ..delivery import INTERRUPTED, SENDING, Attempt, Push
 from ..engine import Call
 from . import tables
 from .call_rows import call_row
@@ -33,7 +33,6 @@ BATCH = 5000
 SYNC_TIMEOUT = 2.0  # real seconds an answer waits for the disk before it leaves anyway
 MAX_BACKLOG = 500_000  # entries kept in memory for a failing disk; past it new ones are lost (and counted)
 NONCE_SWEEP = 60.0  # real seconds between sweeps of expired nonces
-INTERRUPTED = "no answer: the simulator stopped during this attempt"
 _STOP = object()
 _SYNC = "sync"
 

@@ -3,7 +3,7 @@ endpoints at a rate, then reports the SP's answer times, failures and bills re-p
 from .command import add_parser, command
 from .options import LoadOptions, check_url, is_loopback
 from .runner import LoadRun
-from .stats import BucketRow, Latency, LoadReport, LoadStats, outcome, percentile
+from .stats import BucketRow, Latency, LoadReport, LoadStats, failure_kind, percentile
 
 __all__ = ["BucketRow", "LoadOptions", "LoadReport", "LoadRun", "LoadStats", "Latency", "add_parser",
-           "check_url", "command", "is_loopback", "outcome", "percentile"]
+           "check_url", "command", "failure_kind", "is_loopback", "percentile"]

@@ -19,7 +19,7 @@ ACCEPTED = "accepted"
 KINDS = ("status", "bill")
 
 
-def outcome(attempt: Attempt) -> str:
+def failure_kind(attempt: Attempt) -> str:
     """``accepted``, or the kind of failure: ``HTTP 503``, ``resultcode not "0"``, ``timeout``, an error's name."""
     if attempt.ok:
         return ACCEPTED
@@ -157,7 +157,7 @@ class LoadStats:
         if attempt.status is not None:
             bucket.latencies.append(attempt.elapsed)
             self.latencies[kind].append(attempt.elapsed)
-        result = outcome(attempt)
+        result = failure_kind(attempt)
         if result != ACCEPTED:
             bucket.failed += 1
             self.failures.setdefault(result, Counter())[kind] += 1

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from typing import Sequence
 
-from ..delivery import GIVEN_UP, Attempt, Push
+from ..delivery import GIVEN_UP, TIMEOUT, TLS, UNSENT, Attempt, Push, outcome
 from ..delivery.push_chaos import LOST
 from .catalog import BILLS, STATUS
 from .groups import Groups, Words, text_of, trim
@@ -63,9 +63,20 @@ def _slow(row: Latency, pushes: Sequence[Push], slow_after: float, groups: Group
 
 def _failed(push: Push, a: Attempt, groups: Groups) -> None:
     status = a.status
-    if status is None and (a.error or "").startswith("timeout"):
+    kind = outcome(a)
+    if kind == UNSENT:  # the simulator's own queue to this SP was full: the SP was slow, not wrong
+        groups.add("push.not_sent", push.url, a.at, lambda: Words(
+            WARNING, "pushes", "Status events not sent: the queue to this endpoint was full", STATUS,
+            "Pushes waited for this endpoint faster than it answered: answer sooner (acknowledge, then process), "
+            "or send less traffic (voicesim: a lower rate or speed, or a larger --push-queue).", example(push, a)))
+        return
+    if kind == TIMEOUT:
         what, title = "timeout", "Pushes not answered within the push timeout"
         fix = "Answer within the timeout (10 s on the platform): acknowledge at once, process afterwards."
+    elif kind == TLS:
+        what, title = "tls", "Pushes refused at the TLS handshake (certificate not trusted, or handshake failed)"
+        fix = ("Serve a certificate chain the platform trusts, for the host name in the URL (against voicesim: "
+               "give your own CA with --push-ca-file).")
     elif status is None:
         what, title = "unreachable", "Pushes that found no endpoint (connection refused, reset or dropped)"
         fix = "Keep the endpoint up at the URL given, and answer every request before closing it."

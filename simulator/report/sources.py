@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ..auth_diagnosis import Diagnosis
 from ..config import AppConfig
-from ..delivery import Attempt, Delivery, Push
+from ..delivery import INTERRUPTED, SENDING, Attempt, Delivery, Push
 from ..journal import FILE_NAME, EventEntry, Journal, RequestEntry
 
 
@@ -70,7 +70,10 @@ def _events(conn: sqlite3.Connection) -> list[EventEntry]:
 
 def _pushes(conn: sqlite3.Connection) -> list[Push]:
     attempts: dict[int, list[Attempt]] = {}
+    sending = {r["id"] for r in conn.execute("SELECT id FROM pushes WHERE state = ?", (SENDING,))}
     for a in conn.execute("SELECT * FROM attempts ORDER BY push_id, n"):
+        if a["error"] == INTERRUPTED and a["push_id"] in sending:
+            continue  # an attempt on the wire now, written ahead in case of a crash: not a failure (yet)
         attempts.setdefault(a["push_id"], []).append(
             Attempt(a["at"], bool(a["ok"]), a["status"], a["error"], a["elapsed"] or 0.0))
     apps: dict[str, AppConfig] = {}

@@ -117,6 +117,10 @@ async def test_a_full_queue_refuses_status_events_with_the_reason_and_counts_the
     assert pushes[3].attempts[0].error == f"{NOT_SENT}the push queue to {origin} is full (2 waiting)"
     text = (await sim.control_api.request("GET", "metrics")).body["raw"]  # type: ignore[union-attr]
     assert 'voicesim_push_attempts_total{kind="status",outcome="not_sent"} 2' in text
+    report = (await sim.control_api.request("GET", "report")).body
+    found = {f["id"]: f for f in report["findings"]}
+    assert found["push.not_sent"]["count"] == 2 and found["push.not_sent"]["severity"] == "warning"
+    assert not any(i.startswith("push.unreachable") for i in found)  # the simulator's queue, not a dead SP
     await dead.close()
     await sim.advance(0)
 

@@ -68,3 +68,10 @@ async def test_an_sp_certificate_nobody_vouched_for_is_a_failed_attempt_and_the_
     (bill,) = (await sim.control("GET", "deliveries", kind="bill", sessionId=sid))["deliveries"]
     assert len(bill["attempts"]) == 2 and bill["state"] == "retrying"
     assert bill["attempts"][1]["error"] == bill["attempts"][0]["error"]
+
+    # The report names the handshake, not an endpoint that was down; metrics count it apart too.
+    report = (await sim.control("GET", "report")).body
+    ids = {f["id"] for f in report["findings"]}
+    assert {"push.tls.status", "push.tls.bill"} <= ids and not any("unreachable" in i for i in ids), ids
+    metrics = (await sim.control("GET", "metrics")).body["raw"]
+    assert 'voicesim_push_attempts_total{kind="status",outcome="tls"} 4' in metrics

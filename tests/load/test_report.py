@@ -7,7 +7,7 @@ import pytest
 
 from simulator.config import AppConfig
 from simulator.delivery import GIVEN_UP, RETRYING, Attempt, Push
-from simulator.load import Latency, LoadStats, outcome, percentile
+from simulator.load import Latency, LoadStats, failure_kind, percentile
 from simulator.load.html import plots, render
 from simulator.load.svg import Series, line_chart, nice_ticks, stacked_bars
 
@@ -44,7 +44,7 @@ def test_percentiles_are_nearest_rank():
     (Attempt(0, False, 200, "answer lost (scenario chaos)"), "answer lost (scenario chaos)"),
 ])
 def test_each_failure_has_a_kind(attempt, kind):
-    assert outcome(attempt) == kind
+    assert failure_kind(attempt) == kind
 
 
 def test_attempts_fall_in_buckets_by_start_and_bills_are_counted_by_fate():
