@@ -70,14 +70,15 @@ class Platform:
         self.verifier.secrets[app.key] = app.secret
 
     async def start(self) -> None:
-        """Open the delivery session and start the clock's timer."""
-        await self.delivery.start()
+        """Start the clock's timer (connections to each SP open as its pushes need them)."""
         self.clock.start()
 
     async def close(self) -> None:
-        """Finish running pushes, then close the delivery session."""
+        """Shut down in bounded time: send nothing more, let the pushes on the wire finish (each within the
+        push timeout), close the connections. Bills still waiting stay owed (re-pushed after a restart)."""
+        self.delivery.stop()
         await self.clock.close()
-        await self.delivery.close()
+        self.delivery.close()
 
     # -- the platform's APIs ---------------------------------------------------------
     def call_verify(self, app: AppConfig, display: str, callee: str, code: str, times: int, pre_tone: str,

@@ -51,6 +51,7 @@ class Outbox:
         self.capacity = capacity
         self.senders = senders
         self.lanes: dict[str, Lane] = {}
+        self.stopped = False  # set at shutdown: senders finish the push in hand and take no other
         self._ssl = ssl_context  # https:// pushes verify against it (None: the system store, made when needed)
 
     def put(self, push: Push, target: Target, now: float) -> bool:
@@ -82,7 +83,7 @@ class Outbox:
     async def _sender(self, lane: Lane) -> None:
         queue = lane.queue
         try:
-            while queue:
+            while queue and not self.stopped:
                 push = queue.popleft()
                 push.state = SENDING
                 lane.sending += 1
@@ -112,6 +113,14 @@ class Outbox:
         """Empty every queue (the control API's reset); pushes on the wire finish."""
         for lane in self.lanes.values():
             lane.queue.clear()
+
+    def stop(self) -> None:
+        """Shutting down: send nothing more (pushes on the wire finish within the push timeout).
+
+        What waits is not lost: bills stay owed (in the data dir, re-pushed after a restart);
+        a status event still queued is never sent, as one to an SP too slow to take it.
+        """
+        self.stopped = True
 
     def close(self) -> None:
         """Close every idle connection."""

@@ -57,11 +57,12 @@ class Delivery:
         # Awaited before each bill attempt leaves (the journal persists it, so a crash cannot hide it)
         self.before_send: Callable[[Push, float], Awaitable[None]] | None = None
 
-    async def start(self) -> None:
-        """Nothing to open: connections to each SP open as its pushes need them."""
+    def stop(self) -> None:
+        """Shutting down: send nothing more; pushes on the wire finish, what waits stays owed."""
+        self.outbox.stop()
 
-    async def close(self) -> None:
-        """Close the idle connections (after the clock has settled)."""
+    def close(self) -> None:
+        """Close the idle connections (after the pushes on the wire have finished)."""
         self.outbox.close()
 
     # -- the engine's sink -------------------------------------------------------

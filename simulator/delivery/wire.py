@@ -188,6 +188,9 @@ class Pool:
             assert conn.transport is not None
             conn.transport.write(head + body)
             answer = await waiter
+        except BaseException:  # failed, timed out or cancelled mid-answer: never reuse it, never leak it
+            conn.close()
+            raise
         finally:
             conn.timer.cancel()
             conn.waiter = None

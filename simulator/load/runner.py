@@ -81,7 +81,7 @@ class LoadRun:
                 self.on_tick(self)
         finally:
             gc.unfreeze()
-            await platform.close()  # waits for attempts on the wire (each bounded by the push timeout)
+            await platform.close()  # sends nothing more; waits for attempts on the wire (each within the push timeout)
         return self.stats.report(self.title, o.planned, self.placed, dict(self.refused),
                                  self.last_placed - self.started, self.elapsed, drained,
                                  len(platform.engine.live), list(platform.delivery.owed.values()))
@@ -146,8 +146,8 @@ class LoadRun:
             if engine.live or clock.now() < last_end + p.settings.bill_merge_delay + SETTLE_MARGIN:
                 await clock.sleep(min(step, left * self.options.speed))
                 continue
-            try:
-                await asyncio.wait_for(clock.settle(), left)  # the attempts on the wire
+            try:  # the attempts on the wire; shielded: those still out at the limit are reported, not cancelled
+                await asyncio.wait_for(asyncio.shield(clock.settle()), left)
             except TimeoutError:
                 return False
             if any(push.state == SENDING for push in delivery.owed.values()):  # held back by bill chaos

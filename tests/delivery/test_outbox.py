@@ -152,3 +152,15 @@ async def test_bills_still_join_a_full_queue_they_are_owed():
     release.set_result(None)
     await asyncio.gather(*tasks)
     assert sent == [1, 2, 3, 5, 6] and outbox.backlog == 0  # in order, the bills included
+
+
+async def test_shutdown_sends_nothing_more_than_what_is_on_the_wire(make_sim, dead):
+    sim = await make_sim(push_timeout=0.5, push_senders=1)
+    for i in range(6):  # six callouts to a dead SP: one on the wire, five waiting
+        await place(sim, f"+8613800000{i:03d}", dead.base_url + "/status")
+    await until(lambda: len(dead.writers) == 1, "the first push on the wire")
+    await sim.platform.close()  # as at Ctrl-C or a test's teardown
+    pushes = list(sim.platform.delivery.pushes)
+    # The push on the wire ran into the push timeout; the five waiting were not sent one after the other.
+    assert [len(p.attempts) for p in pushes] == [1, 0, 0, 0, 0, 0]
+    assert pushes[0].attempts[0].error == "timeout after 0.5s" and len(dead.writers) == 1
