@@ -97,6 +97,7 @@ class Clock:
             raise ValueError("a manual clock has no speed; advance it instead")
         self._base = (self.now(), self._monotonic())
         self._speed = float(speed)
+        self.lateness.clear()  # lateness at the old pace says nothing about the new one
         self._cancel_timer()
         self._arm()
         self._stop_heartbeat()

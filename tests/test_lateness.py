@@ -70,3 +70,12 @@ async def test_a_stalled_loop_makes_the_clock_report_late_events():
     assert f.events == 4 and f.max >= 0.045 and f.p99 >= 0.045
     assert behind(f.p99, clock.speed)
     await clock.close()
+
+
+def test_a_new_speed_starts_the_figures_afresh():
+    clock = Clock(speed=1.0)
+    clock.lateness.note(0.015, time.monotonic())  # ordinary jitter at x1 ...
+    assert clock.lateness.figures().events == 1
+    clock.set_speed(3600)  # ... is 54 simulated seconds at x3600: it must not say "behind" at once
+    assert clock.lateness.figures().events == 0
+    assert not behind(clock.lateness.figures().p99, clock.speed)

@@ -178,6 +178,8 @@ class Delivery:
         if len(push.attempts) > self.policy.max_retries:
             push.state = GIVEN_UP
             self.given_up.append(push)
+            for listener in self.listeners:  # so the data dir says given up, and no later start adopts it
+                listener(push, push.attempts[-1])
             return
         self.owed[push.id] = push
         push.state = RETRYING

@@ -53,6 +53,20 @@ async def test_an_attempt_in_flight_at_a_sigkill_counts_so_the_sp_never_sees_an_
         # nothing is owed, so nothing more can come: the SP saw the bill seven times, not eight
         assert len(receiver.on("/fee")) == 7
         assert (await client.call_verify(**BODY))["resultcode"] == "0"  # and the simulator serves on
+
+        # Given up is on disk now: a later start neither adopts the bill again nor counts it again.
+        async def on_disk() -> bool:
+            return (await control.health())["journal"]["backlog"] == 0
+
+        await until("the give-up to be on disk", on_disk)
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+        proc = await serve(port, log, *flags)
+        await until("the simulator to restart again", health_of(control))
+        (push,) = [p for p in await control.deliveries(kind="bill") if p["sessionIds"] == [sid]]
+        assert push["state"] == "given_up"
+        assert sample(parse(await control.metrics()), "voicesim_bill_messages_given_up_total") == 0
+        assert len(receiver.on("/fee")) == 7
     finally:
         await client.close()
         await control.close()
