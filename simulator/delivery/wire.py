@@ -19,8 +19,10 @@ from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 import httptools
+from yarl import URL
 
 MAX_ANSWER = 1024 * 1024  # bytes of an SP's answer kept (its resultcode is in the first few); more is ignored
+MAX_HEAD = 64 * 1024  # bytes of an answer's status line and headers: past it the attempt fails (the parser keeps them)
 IDLE_SECONDS = 1.5  # an idle connection older than this is closed, not reused: below common servers' keep-alive
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SAFE = "!#$%&'()*+,/:;=?@[]~"  # left as they are in a request target
@@ -54,10 +56,10 @@ def target(url: str) -> Target | None:
     host = parts.hostname
     if scheme not in _DEFAULT_PORTS or not host:
         return None
-    if not host.isascii():  # an international domain name goes on the wire as IDNA, as browsers send it
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
+    if not host.isascii():  # an international domain name goes on the wire as IDNA (UTS 46, as yarl, aiohttp and
+        try:  # browsers encode it, and as the push URL check read it)
+            host = URL(url).raw_host or ""
+        except (ValueError, UnicodeError):
             return None
     port = port or _DEFAULT_PORTS[scheme]
     shown = f"[{host}]" if ":" in host else host
@@ -73,7 +75,7 @@ class _Connection(asyncio.Protocol):
     """One keep-alive connection; one request at a time."""
 
     __slots__ = ("transport", "parser", "waiter", "status", "body", "size", "framed", "closed", "keep", "timer",
-                 "idle_since")
+                 "idle_since", "head")
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
@@ -87,6 +89,7 @@ class _Connection(asyncio.Protocol):
         self.keep = True
         self.timer: asyncio.TimerHandle | None = None
         self.idle_since = 0.0
+        self.head = 0  # bytes read of the answer before its headers were complete; -1 once they were
 
     # -- asyncio.Protocol ----------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -96,6 +99,11 @@ class _Connection(asyncio.Protocol):
         if self.waiter is None:  # nothing asked: an SP talking out of turn is not to be trusted further
             self.close()
             return
+        if self.head >= 0:
+            self.head += len(data)
+            if self.head > MAX_HEAD:
+                self._fail(PushError(f"the SP's answer headers are longer than {MAX_HEAD} bytes"))
+                return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -114,6 +122,7 @@ class _Connection(asyncio.Protocol):
 
     # -- httptools callbacks -------------------------------------------------------------------
     def on_message_begin(self) -> None:
+        self.head = 0
         self.status = 0
         self.body = []
         self.size = 0
@@ -124,6 +133,7 @@ class _Connection(asyncio.Protocol):
             self.framed = True
 
     def on_headers_complete(self) -> None:
+        self.head = -1
         self.status = self.parser.get_status_code()
 
     def on_body(self, chunk: bytes) -> None:
@@ -183,6 +193,7 @@ class Pool:
             conn = await self._connect(timeout, deadline)
         waiter: asyncio.Future[tuple[int, bytes]] = loop.create_future()
         conn.waiter = waiter
+        conn.head = 0
         conn.timer = loop.call_at(deadline, conn.expire, timeout)
         try:
             assert conn.transport is not None
@@ -248,5 +259,7 @@ def request_head(t: Target, headers: dict[str, str], length: int) -> bytes:
     """The request line and headers of a POST of ``length`` bytes to ``t``."""
     lines = [f"POST {t.path} HTTP/1.1", f"Host: {t.host_header}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
+    if any("\r" in line or "\n" in line for line in lines):  # never a header of another's making
+        raise PushError("not sent: a header would hold a line break")
     lines.append(f"Content-Length: {length}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

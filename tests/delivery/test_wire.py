@@ -123,3 +123,26 @@ async def test_a_url_with_spaces_or_non_ascii_is_sent_percent_encoded(sim, raw):
     assert sp.requests[0].startswith(b"POST /st%20atus/%C3%A9?q=%C3%BC HTTP/1.1\r\n")
     (push,) = [p for p in sim.platform.delivery.pushes if p.url == url]
     assert push.state == "delivered"
+
+
+async def test_an_answer_with_endless_headers_fails_the_push_without_holding_them(sim, raw):
+    sp = raw(b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * (200 * 1024) + b"\r\nContent-Length: 2\r\n\r\nok")
+    (push,) = await _push_to(sim, sp)
+    assert push.state == "failed" and push.attempts[0].status is None
+    assert "headers are longer than 65536 bytes" in push.attempts[0].error
+
+
+def test_an_international_host_goes_on_the_wire_as_the_url_check_read_it():
+    from yarl import URL
+
+    from simulator.delivery.wire import target
+    where = target("http://straße.de/status")
+    assert where is not None and where.host == URL("http://straße.de/").raw_host == "xn--strae-oqa.de"
+
+
+def test_a_header_with_a_line_break_is_never_sent():
+    from simulator.delivery.wire import PushError, request_head, target
+    where = target("http://127.0.0.1:9/status")
+    assert where is not None
+    with pytest.raises(PushError, match="line break"):
+        request_head(where, {"X-AKSK": 'UsernameToken Username="a\r\nX-Evil: 1"'}, 2)
