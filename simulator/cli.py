@@ -9,6 +9,8 @@ import os
 import sys
 from typing import Sequence
 
+import aiohttp
+
 from . import collector, config, demo, tls
 from . import load as load_mode
 from .auth import request_headers
@@ -218,7 +220,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(send())
-    except OSError as exc:
+    except (OSError, ValueError, aiohttp.ClientError) as exc:  # unreachable, or no URL at all
         print(f"voicesim: cannot reach {args.base_url}: {exc}", file=sys.stderr)
         return 2
 

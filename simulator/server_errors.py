@@ -32,13 +32,18 @@ def _platform_error(status: int, message: str) -> PlatformError:
 
 def _handle_error(self: web_protocol.RequestHandler, request: web.BaseRequest, status: int = 500,
                   exc: BaseException | None = None, message: str | None = None) -> web.StreamResponse:
-    answer = _PLAIN(self, request, status, exc, message)  # logs it; raises if an answer was already begun
     handler: Any = getattr(self, "_request_handler", None)
     app = getattr(handler, "__self__", None)
     if not isinstance(app, web.Application) or not app.get(SHAPED):
-        return answer
+        return _PLAIN(self, request, status, exc, message)
     # aiohttp's message echoes the offending bytes over several lines: its first line, shortened, says enough.
     why = _ECHO.split((message or "").strip().split("\n", 1)[0])[0].rstrip(":")[:120] or "bad request"
+    if status < 500:  # a client's bad bytes: one quiet line, not a traceback in the server's log
+        self.logger.debug("Request from %s refused (HTTP %s): %s", request.remote, status, why)
+        if request.writer.output_size > 0:
+            raise ConnectionError("an answer was already begun: no room for the error")
+    else:
+        _PLAIN(self, request, status, exc, message)  # logs it; raises if an answer was already begun
     if status == 500:
         why = "internal error (see the server log)"  # never the traceback
     if request.path.startswith(CONTROL_PREFIX):

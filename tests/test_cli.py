@@ -92,3 +92,9 @@ async def test_python_m_simulator_serves_a_signed_request():
         if drain is not None:
             await asyncio.wait_for(drain, 10)  # the pipe ends with the process
         proc.stdout.close()
+
+
+def test_verify_names_a_base_url_it_cannot_reach_without_a_traceback(capsys):
+    assert main(["verify", "--base-url", "notaurl"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("voicesim: cannot reach notaurl") and "Traceback" not in err

@@ -69,6 +69,8 @@ class DemoOptions:
             raise ValueError("--sp-error-rate must be between 0 and 1")
         if not 0 <= self.call_ports <= MAX_PORTS:
             raise ValueError(f"--call-ports must be 0-{MAX_PORTS}")
+        if not 0 <= self.port <= 65535:
+            raise ValueError("--port must be 0-65535 (0: any free port)")
 
 
 @dataclass(slots=True)

@@ -40,6 +40,7 @@ class LoadRun:
                             speed=options.speed, call_ports=MAX_PORTS, push_timeout=options.push_timeout,
                             push_ca_file=options.push_ca_file, scenarios=options.scenarios, seed=options.seed,
                             keep_deliveries=1000)
+        settings.check()  # the key and secret sign every push: no line breaks, nothing a header cannot hold
         self.platform = Platform(settings)  # a bad scenario or CA file raises ValueError naming it
         self.app = self.platform.apps[options.app_key]
         self.stats = LoadStats(bucket_seconds(options.duration))

@@ -94,6 +94,8 @@ def test_bad_options_are_refused_with_a_message(capsys):
     assert "invalid choice: 'xx_XX'" in capsys.readouterr().err
     assert main(["demo", "--scenario", "no-such-scenario", "--port", "0"]) == 2
     assert "no-such-scenario" in capsys.readouterr().out
+    assert main(["demo", "--port", "70000"]) == 2
+    assert "--port must be 0-65535" in capsys.readouterr().out
 
 
 @pytest.mark.slow  # the command in a subprocess

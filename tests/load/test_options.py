@@ -19,6 +19,7 @@ LOCAL = ["--status-url", "http://127.0.0.1:9/status", "--fee-url", "http://127.0
     (["--speed", "inf"], "--speed must be more than 0"),
     (["--push-timeout", "0"], "--push-timeout must be more than 0"),
     (["--drain", "-5"], "--drain must be 0-3600 seconds"),
+    (["--app-key", "key\r\nX-Evil: 1"], "app_key"),  # it would sign (and so head) every push
 ])
 def test_absurd_bounds_are_refused_before_anything_is_sent(capsys, flags, words):
     assert main(["load", *LOCAL, *flags]) == 2
