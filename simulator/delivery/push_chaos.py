@@ -27,6 +27,8 @@ class PushChaosRouter:
         self.new_id = new_id
         self.dropped = dropped
         self.held: dict[str, tuple[Push, int]] = {}  # status pushes held back by reorder chaos, by call
+        self.pending = 0  # pushes chaos delayed that are not sent yet (held ones not counted)
+        self._generation = 0  # a reset cancels what was delayed before it
 
     def route_status(self, call: Call, push: Push) -> None:
         """Send, delay, duplicate, drop or hold back one status push of a call under status chaos."""
@@ -61,18 +63,35 @@ class PushChaosRouter:
         for i in range(copies):
             one = push if i == 0 else Push(self.new_id(), push.kind, push.event, push.url, push.app, push.body,
                                            push.session_ids, push.created)
-            self.clock.call_at(at, self.send, one)
+            self._later(at, one)
+
+    def _later(self, at: float, push: Push) -> None:
+        self.pending += 1
+        self.clock.call_at(at, self._send_later, (self._generation, push))
+
+    def _send_later(self, arg: tuple[int, Push]) -> None:
+        generation, push = arg
+        if generation == self._generation:  # else a reset came in between: forgotten, not sent
+            self.pending -= 1
+            self.send(push)
 
     def send_bill(self, push: Push) -> None:
         """Send a bill message now, or after the extra latency its scenario draws for it."""
         delay = push.chaos.bill_delay(push.session_ids[0]) if push.chaos is not None else 0.0
         if delay > 0:
-            self.clock.call_at(self.clock.now() + delay, self.send, push)
+            self._later(self.clock.now() + delay, push)
         else:
             self.send(push)
 
+    @property
+    def waiting(self) -> int:
+        """Pushes chaos holds back or delays: on their way to an SP, not yet queued."""
+        return self.pending + len(self.held)
+
     def forget(self) -> None:
-        """Drop the held-back pushes (the control API's reset)."""
+        """Drop the held-back and delayed pushes (the control API's reset): none of them is sent."""
+        self._generation += 1
+        self.pending = 0
         self.held.clear()
 
 

@@ -57,6 +57,12 @@ class Delivery:
         # Awaited before each bill attempt leaves (the journal persists it, so a crash cannot hide it)
         self.before_send: Callable[[Push, float], Awaitable[None]] | None = None
 
+    @property
+    def settled(self) -> bool:
+        """Nothing on its way to an SP: no bill waiting to merge, no push held back or delayed by chaos,
+        none queued or on the wire. (Bills waiting for their re-push are owed, not on their way.)"""
+        return not self._batches and not self.chaos.waiting and not self.outbox.backlog and not self.outbox.sending
+
     def stop(self) -> None:
         """Shutting down: send nothing more; pushes on the wire finish, what waits stays owed."""
         self.outbox.stop()

@@ -99,17 +99,18 @@ class _Connection(asyncio.Protocol):
         if self.waiter is None:  # nothing asked: an SP talking out of turn is not to be trusted further
             self.close()
             return
-        if self.head >= 0:
-            self.head += len(data)
-            if self.head > MAX_HEAD:
-                self._fail(PushError(f"the SP's answer headers are longer than {MAX_HEAD} bytes"))
-                return
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._fail(PushError("the SP answered with a protocol upgrade"))
+            return
         except httptools.HttpParserError as exc:
             self._fail(PushError(f"the SP's answer is not HTTP: {exc}"))
+            return
+        if self.head >= 0:  # the headers are not complete yet: all of this was headers, which the parser keeps
+            self.head += len(data)
+            if self.head > MAX_HEAD:
+                self._fail(PushError(f"the SP's answer headers are longer than {MAX_HEAD} bytes"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True

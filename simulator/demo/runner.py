@@ -223,15 +223,8 @@ class Demo:
         self.platform.clock.call_at(self._tick_due, self._tick)
 
     def _drained(self) -> bool:
-        """No call live, no bill waiting to be merged, no push on the wire."""
-        p = self.platform
-        if p.engine.live or self.in_flight:
-            return False
-        last_end = max((c.end for c in p.engine.ended), default=0.0)
-        if p.clock.now() < last_end + p.settings.bill_merge_delay + 0.5:
-            return False
-        outbox = p.delivery.outbox
-        return not outbox.backlog and not outbox.sending
+        """No request on its way, no call live, nothing on its way to the SP (see ``Delivery.settled``)."""
+        return not self.in_flight and not self.platform.engine.live and self.platform.delivery.settled
 
     def _panel(self) -> Group:
         return live_panel(figures(self.platform, self.tally, self.journal), self.refused, self._progress)

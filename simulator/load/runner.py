@@ -19,14 +19,14 @@ from collections import Counter
 from typing import Any, Callable
 
 from ..config import MAX_PORTS, Settings
-from ..delivery import RETRYING, SENDING, Attempt, Push
+from ..delivery import RETRYING, Attempt, Push
 from ..errors import PlatformError
 from ..platform import Platform
 from .options import LoadOptions
 from .stats import LoadReport, LoadStats, bucket_seconds
 
 DISPLAY = "+8675528000002"
-SETTLE_MARGIN = 0.5  # simulated seconds past the last bill's merge moment before its push is surely on the wire
+SETTLE_MARGIN = 0.5  # simulated seconds past a re-push's due time before it is surely queued
 
 
 class LoadRun:
@@ -143,15 +143,7 @@ class LoadRun:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            last_end = engine.ended[-1].end if engine.ended else 0.0
-            if engine.live or clock.now() < last_end + p.settings.bill_merge_delay + SETTLE_MARGIN:
-                await clock.sleep(min(step, left * self.options.speed))
-                continue
-            try:  # the attempts on the wire; shielded: those still out at the limit are reported, not cancelled
-                await asyncio.wait_for(asyncio.shield(clock.settle()), left)
-            except TimeoutError:
-                return False
-            if any(push.state == SENDING for push in delivery.owed.values()):  # held back by bill chaos
+            if engine.live or not delivery.settled:  # calls, merges, chaos delays, queues, the wire
                 await clock.sleep(min(step, left * self.options.speed))
                 continue
             waiting = [push.next_at for push in delivery.owed.values() if push.state == RETRYING]

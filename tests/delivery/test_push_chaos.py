@@ -52,3 +52,14 @@ async def _run(seed: int, drop: float, duplicate: float, reorder: float) -> None
        reorder=st.sampled_from([0.0, 0.5, 1.0]))
 def test_status_chaos_on_the_wire_matches_its_decisions(seed, drop, duplicate, reorder):
     asyncio.run(_run(seed, drop, duplicate, reorder))
+
+
+async def test_a_reset_forgets_pushes_chaos_delayed_and_the_delivery_settles(sim):
+    await sim.scenario(yaml="name: late\noutcomes: [{outcome: busy}]\nchaos: {status: {latency: 30s}}\n")
+    await sim.client.call_verify(**sim.verify_request(feeUrl=None))
+    await sim.advance(5)  # callout and disconnect are made, both held 30 s by chaos
+    assert sim.receiver.got == [] and not sim.platform.delivery.settled
+    await sim.control_api.reset()
+    assert sim.platform.delivery.settled
+    await sim.advance(60)
+    assert sim.receiver.got == []  # a reset means none of it is sent any more

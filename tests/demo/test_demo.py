@@ -120,3 +120,30 @@ async def test_a_run_that_cannot_keep_its_speed_says_so_live_and_in_the_summary(
     text = out.getvalue()
     assert "Falling behind x100: events run" in text  # the live view, while it happens
     assert any(line.startswith("The simulator fell behind x100") for line in result.text)  # the summary
+
+
+async def test_the_summary_waits_for_status_events_chaos_delays(tmp_path):
+    # Every event arrives 4-5 s late, a third of them after the call's next one: when the last call ends its
+    # events are still on their way. The demo waits for them, so platform and SP agree.
+    late = tmp_path / "late.yaml"
+    late.write_text("name: late\noutcomes: [{outcome: answered}]\n"
+                    "chaos: {status: {latency: 4s..5s, reorder: 0.3, reorder_window: 6s}}\n")
+    options = DemoOptions(rate=1, duration=10, seed=1, speed=20, port=0, call_ports=100, scenarios=(str(late),))
+    result = await Demo(options, Console(file=io.StringIO())).run()
+    s, sp = result.summary, result.receiver.counts
+    assert s["placed"] >= 5 and s["live"] == 0
+    assert s["events"] == {t: sp.events[t] for t in EVENT_TYPES} and sp.events["disconnect"] == s["placed"]
+    assert (s["bills"], s["billMessages"]) == (sp.bills, sp.bill_messages)
+
+
+async def test_the_summary_waits_for_bills_chaos_delays():
+    # sp-flaky delays bills up to 10 s and loses half the SP's answers: when the demo sums up, every call's
+    # bill has reached the SP or is owed (its re-push an hour away), none is still on its way.
+    demo = Demo(DemoOptions(rate=1, duration=10, seed=1, speed=20, port=0, call_ports=100, scenarios=("sp-flaky",)),
+                Console(file=io.StringIO()))
+    result = await demo.run()
+    placed = {sid for sid, call in demo.journal.calls.items()}
+    reached = {b["sessionId"] for b in result.receiver.bills("/voice/fee")}
+    owed = {sid for push in demo.platform.delivery.owed.values() for sid in push.session_ids}
+    assert len(placed) == result.summary["placed"] >= 5
+    assert placed <= reached | owed, placed - reached - owed
