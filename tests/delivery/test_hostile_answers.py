@@ -32,4 +32,5 @@ async def test_hostile_answers_to_a_bill_push(sim, aiohttp_server, name, text, s
     reply = await sim.client.call_verify(**sim.verify_request(feeUrl=b64(str(sp.make_url("/fee")))))
     await assert_unharmed(sim, before)
     (push,) = await sim.control_api.deliveries(kind="bill", sessionId=reply["sessionId"])
-    assert push["state"] == state and len(push["attempts"]) == 1, push["attempts"][0]["error"]  # attempted once, never stuck sending
+    # attempted once, never stuck sending
+    assert push["state"] == state and len(push["attempts"]) == 1, push["attempts"][0]["error"]
