@@ -12,6 +12,7 @@ queue: bills are owed, and already held in memory by what is owed.
 """
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .push import QUEUED, SENDING, Push
 from .wire import Pool, Target
 
 MAX_IDLE_LANES = 1000  # origins remembered (with their idle connections) before idle ones are dropped
+MAX_ON_WIRE = 256  # pushes on the wire at once, all origins together: many slow SPs cannot use up the sockets
 
 
 @dataclass(slots=True)
@@ -52,6 +54,7 @@ class Outbox:
         self.senders = senders
         self.lanes: dict[str, Lane] = {}
         self.stopped = False  # set at shutdown: senders finish the push in hand and take no other
+        self._wire = asyncio.Semaphore(MAX_ON_WIRE)
         self._ssl = ssl_context  # https:// pushes verify against it (None: the system store, made when needed)
 
     def put(self, push: Push, target: Target, now: float) -> bool:
@@ -84,13 +87,16 @@ class Outbox:
         queue = lane.queue
         try:
             while queue and not self.stopped:
-                push = queue.popleft()
-                push.state = SENDING
-                lane.sending += 1
-                try:
-                    await self.deliver(push, lane.pool)
-                finally:
-                    lane.sending -= 1
+                async with self._wire:
+                    if not queue or self.stopped:  # while this sender waited for the wire
+                        break
+                    push = queue.popleft()
+                    push.state = SENDING
+                    lane.sending += 1
+                    try:
+                        await self.deliver(push, lane.pool)
+                    finally:
+                        lane.sending -= 1
         finally:
             lane.senders -= 1
             lane.pool.sweep()

@@ -164,3 +164,30 @@ async def test_shutdown_sends_nothing_more_than_what_is_on_the_wire(make_sim, de
     # The push on the wire ran into the push timeout; the five waiting were not sent one after the other.
     assert [len(p.attempts) for p in pushes] == [1, 0, 0, 0, 0, 0]
     assert pushes[0].attempts[0].error == "timeout after 0.5s" and len(dead.writers) == 1
+
+
+async def test_pushes_on_the_wire_are_bounded_across_every_origin(monkeypatch):
+    from simulator.delivery import outbox as module
+    monkeypatch.setattr(module, "MAX_ON_WIRE", 2)
+    release = asyncio.get_running_loop().create_future()
+    on_wire: list[int] = []
+    most = 0
+
+    async def deliver(push: Push, pool: Any) -> None:
+        nonlocal most
+        on_wire.append(push.id)
+        most = max(most, len(on_wire))
+        await release
+        on_wire.remove(push.id)
+
+    tasks: set[asyncio.Task[None]] = set()
+    outbox = Outbox(lambda coro: tasks.add(asyncio.ensure_future(coro)), deliver, capacity=10, senders=4)
+    for n in range(6):  # three SPs, two pushes each, four senders allowed per SP
+        where = target(f"http://sp{n % 3}.example:8080/p")
+        assert where is not None and outbox.put(_push(n, "status"), where, 0.0)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert len(on_wire) == 2 and outbox.backlog == 4  # the rest wait in their queues, not on a socket
+    release.set_result(None)
+    await asyncio.gather(*tasks)
+    assert most == 2 and outbox.backlog == 0 and not on_wire
