@@ -128,7 +128,7 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
 def push_context(ca_file: str | None) -> ssl.SSLContext | None:
     """What pushes to ``https://`` URLs verify against: the system store plus ``ca_file``.
 
-    None without a CA file: aiohttp's default, the system store alone.
+    None without a CA file: the push client then uses the system store alone.
     """
     if ca_file is None:
         return None

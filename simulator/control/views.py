@@ -199,6 +199,7 @@ async def requests(request: web.Request) -> web.Response:
 
 
 def clock_doc(platform: Platform) -> dict[str, Any]:
+    """The clock as health and /_sim/clock show it: mode, speed, simulated now, callbacks pending."""
     clock = platform.clock
     now = clock.now()
     return {"mode": clock.mode, "speed": None if clock.manual else clock.speed, "now": utc_text(now),

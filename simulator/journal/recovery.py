@@ -89,7 +89,7 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
         else:
             platform.delivery.pushes.append(push)
 
-    # Bills made but never attempted (waiting to merge, or in their first attempt, at the crash).
+    # Bills made but never attempted (waiting to merge, delayed by chaos or queued, at the crash).
     unsent: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for row in h.unsent:
         unsent.setdefault((row["app_key"], row["url"], row["end_second"]), []).append(row["bill"])

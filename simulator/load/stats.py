@@ -30,7 +30,7 @@ def failure_kind(attempt: Attempt) -> str:
         return 'HTTP 200, resultcode not "0"'
     if error.startswith("timeout"):
         return "timeout"
-    return error.split(":", 1)[0]  # "TLS certificate not trusted", "ClientConnectorError", ...
+    return error.split(":", 1)[0]  # "TLS certificate not trusted", "ConnectionRefusedError", ...
 
 
 def percentile(ordered: Sequence[float], q: float) -> float:
