@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 from simulator import config
 from simulator.cli import build_parser, main
 from simulator.client import VoiceClient
-from tests.helpers import stop_process
+from tests.helpers import free_port, stop_process
 
 
 def test_serve_help_documents_every_option(capsys):
@@ -60,11 +59,6 @@ def test_sign_prints_both_headers(capsys):
     assert out[0] == 'Authorization: AKSK realm="SDP",profile="UsernameToken",type="Appkey"'
     assert out[1].startswith(f'X-AKSK: UsernameToken Username="{config.DEMO_APP_KEY}",PasswordDigest="')
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow  # a server in a subprocess

@@ -3,7 +3,6 @@ in a subprocess (with the plugin loaded from its ``pytest11`` entry point)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.helpers import REPO, stop_process
+from tests.helpers import REPO, free_port, stop_process
 
 INI = """
 [pytest]
@@ -149,15 +148,10 @@ def test_a_wrong_event_fails_with_a_readable_message(pytester):
     assert "Traceback" not in out and "pytest_plugin.py" not in out  # the message, not our internals
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.mark.slow  # a pytest run in a subprocess
 def test_parity_mode_runs_the_same_test_against_a_platform_url(pytester, monkeypatch):
-    port = _free_port()
+    port = free_port()
     # Stands in for the real platform: a separate simulator on a real (fast) clock.
     server = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -1,25 +1,17 @@
 """/_sim/health and /_sim/metrics say how late scripted events run and how many pushes wait, per SP origin."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from simulator.clock import Clock
-
-
-async def _until(check, what):
-    for _ in range(1000):  # real time, bounded: a scaled clock runs on its own
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{what} did not happen")
+from tests.helpers import until
 
 
 async def test_health_and_metrics_report_lateness_and_the_backlog_on_a_running_clock(voice_platform_factory):
     sim = await voice_platform_factory(clock=Clock(speed=200), manual_clock=False)
     reply = await sim.client.call_verify(**sim.verify_request())
     sid = reply["sessionId"]
-    await _until(lambda: "disconnect" in sim.receiver.event_types(sid), "the call's disconnect")
+    await until("the call's disconnect", lambda: "disconnect" in sim.receiver.event_types(sid))
     health = (await sim.control("GET", "health")).body
     late = health["lateness"]
     assert set(late) == {"windowSeconds", "events", "p50Ms", "p99Ms", "maxMs", "behind"}
@@ -32,7 +24,7 @@ async def test_health_and_metrics_report_lateness_and_the_backlog_on_a_running_c
     at = clock.now() + 1.0
     clock.call_at(at, lambda _: time.sleep(0.05))
     clock.call_at(at + 0.1, lambda _: None)
-    await _until(lambda: clock.lateness.figures().max >= 0.045, "the late event")
+    await until("the late event", lambda: clock.lateness.figures().max >= 0.045)
     health = (await sim.control("GET", "health")).body
     assert health["lateness"]["behind"] is True and health["lateness"]["maxMs"] >= 45
     text = (await sim.control_api.request("GET", "metrics")).body["raw"]

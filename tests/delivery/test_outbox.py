@@ -7,7 +7,7 @@ bounded real time, for what the other SP must see, then checks what the dead one
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from simulator.client import b64
 from simulator.delivery import NOT_SENT, Outbox, Push
 from simulator.delivery.wire import target
+from tests.helpers import until
 
 
 class DeadSp:
@@ -52,15 +53,6 @@ async def dead() -> AsyncIterator[DeadSp]:
         await sp.close()
 
 
-async def until(check: Callable[[], Any], what: str) -> Any:
-    """Wait (real time, at most about 10 s) until ``check()`` is truthy: I/O on another connection."""
-    for _ in range(1000):
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{what} did not happen")
-
 
 async def place(sim, callee: str, status_url: str, fee_url: str | None = None) -> str:
     body = sim.verify_request(calleeNbr=callee, statusUrl=b64(status_url),
@@ -85,7 +77,7 @@ async def test_a_dead_sp_delays_neither_another_sps_pushes_nor_the_api(make_sim,
 
     # Meanwhile the API answers, and another SP gets its callout at once.
     fine = await place(sim, "+8613900000001", sim.receiver.url("/status"))
-    await until(lambda: sim.receiver.event_types(fine) == ["callout"], "the healthy SP's callout")
+    await until("the healthy SP's callout", lambda: sim.receiver.event_types(fine) == ["callout"])
     dead_pushes = [p for p in sim.platform.delivery.pushes if p.url.startswith(dead.base_url)]
     assert [p.state for p in dead_pushes] == ["sending", "sending", "queued", "queued", "queued"]
     assert not any(p.attempts for p in dead_pushes)
@@ -158,7 +150,7 @@ async def test_shutdown_sends_nothing_more_than_what_is_on_the_wire(make_sim, de
     sim = await make_sim(push_timeout=0.5, push_senders=1)
     for i in range(6):  # six callouts to a dead SP: one on the wire, five waiting
         await place(sim, f"+8613800000{i:03d}", dead.base_url + "/status")
-    await until(lambda: len(dead.writers) == 1, "the first push on the wire")
+    await until("the first push on the wire", lambda: len(dead.writers) == 1)
     await sim.platform.close()  # as at Ctrl-C or a test's teardown
     pushes = list(sim.platform.delivery.pushes)
     # The push on the wire ran into the push timeout; the five waiting were not sent one after the other.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -30,17 +29,12 @@ from schemathesis.specs.openapi.checks import (
 from simulator.auth import request_headers
 from simulator.config import DEMO_APP_KEY, DEMO_APP_SECRET
 from simulator.control.openapi import document
-from tests.helpers import stop_process
+from tests.helpers import free_port, stop_process
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 _signing = itertools.count()
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def live(server_log: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOICESIM_")}
     with server_log.open("wb") as log:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--manual-clock",

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ import urllib.request
 import pytest
 
 from simulator.cli import build_parser
-from tests.helpers import REPO, stop_process
+from tests.helpers import REPO, free_port, stop_process
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, flags=re.S)
@@ -24,16 +23,11 @@ PYTHON = [code for lang, code in BLOCKS
 SHELL = [code for lang, code in BLOCKS if lang == "sh"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def served() -> str:
     """``voicesim serve`` as ``make run`` starts it, but on a free port and at x20 so waits are short."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port), "--speed", "20"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
