@@ -256,12 +256,11 @@ ENV_PARSERS: dict[str, Callable[[str], Any]] = {
     "push_newlines": _bool, "push_timeout": float, "bill_retry_interval": float,
     "bill_max_retries": int, "bill_merge_delay": float, "keep_deliveries": int,
     "data_dir": str, "control_token": str, "manual_clock": _bool, "journal_keep": int,
+    "callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
+    "keepalive_timeout": float, "body_timeout": float, "allowed_origins": _numbers, "allowed_hosts": _numbers,
+    "push_queue": int, "push_senders": int, "tls_cert": str, "tls_key": str, "tls_self_signed": _bool,
+    "tls_names": _numbers, "push_ca_file": str,
 }
-ENV_PARSERS.update({"callback_talk": float, "collect_digits": str, "record_domain": str, "clock_max_step": float,
-                    "keepalive_timeout": float, "body_timeout": float, "allowed_origins": _numbers,
-                    "allowed_hosts": _numbers, "push_queue": int, "push_senders": int})
-ENV_PARSERS.update({"tls_cert": str, "tls_key": str, "tls_self_signed": _bool, "tls_names": _numbers,
-                    "push_ca_file": str})
 # Settings only the command line and the environment give (``--scenario`` repeats).
 ENV_PARSERS_EXTRA: dict[str, Callable[[str], Any]] = {"scenarios": _numbers, "seed": int}
 

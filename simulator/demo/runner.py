@@ -26,8 +26,8 @@ from .. import collector
 from ..app import create_app
 from ..client import VoiceClient, b64
 from ..config import MAX_PORTS, MAX_SPEED, MIN_SPEED, Settings
-from ..control import JOURNAL
-from ..journal import Journal, Tally, figures
+from ..control import JOURNAL, TALLY
+from ..journal import Journal, figures
 from ..lateness import behind
 from ..platform import Platform
 from ..testing import Receiver
@@ -99,7 +99,7 @@ class Demo:
         self.journal: Journal = self.http[JOURNAL]
         self.receiver = Receiver(refuse_rate=options.sp_error_rate, keep=1000,
                                  seed=None if options.seed is None else options.seed + 1)
-        self.tally = Tally.attach(self.platform)
+        self.tally = self.http[TALLY]  # the dashboard's running totals: one count of every push
         self.placed = 0
         self.refused: Counter[str] = Counter()
         self.in_flight = 0
