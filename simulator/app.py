@@ -6,7 +6,7 @@ from aiohttp import web
 from . import api, control, server_errors
 from .clock import Clock
 from .config import Settings
-from .connections import body_deadline, handler_args
+from .connections import handler_args
 from .journal import Recovered, attach, close_store, open_store
 from .platform import Platform
 
@@ -16,8 +16,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     """A ready-to-run aiohttp application simulating the platform."""
     platform = platform or Platform(settings or Settings(), clock)
     settings = platform.settings
-    app = web.Application(client_max_size=settings.max_body, middlewares=[body_deadline(settings.body_timeout)],
-                          handler_args=handler_args(settings))
+    app = web.Application(client_max_size=settings.max_body, handler_args=handler_args(settings))
     app[api.PLATFORM] = platform
     server_errors.install(app)  # aiohttp's own 400s and 500s in our JSON shapes
     journal = attach(platform)

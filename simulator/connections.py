@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 from .config import Settings
 
@@ -22,11 +22,13 @@ def handler_args(settings: Settings) -> dict[str, Any]:
     return {"keepalive_timeout": settings.keepalive_timeout}
 
 
-def body_deadline(timeout: float) -> Middleware:
-    """A middleware closing the connection of a request whose body is still incomplete after ``timeout``."""
+def body_deadline(handler: Handler, timeout: float) -> Handler:
+    """``handler``, closing the connection of a request whose body is still incomplete after ``timeout``.
 
-    @web.middleware
-    async def deadline(request: web.Request, handler: Handler) -> web.StreamResponse:
+    Each route's handler is wrapped (``api`` and ``control`` add their routes so), not the whole
+    application: an aiohttp middleware would cost every request a wrapper chain it rarely needs.
+    """
+    async def deadline(request: web.Request) -> web.StreamResponse:
         if request.content.is_eof():  # no body, or all of it came with the headers: the usual case, no timer
             return await handler(request)
         timer = asyncio.get_running_loop().call_later(timeout, _cut_off, request)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..connections import body_deadline
 from ..errors import PlatformError
 from ..journal import Journal
 from . import callback, notify, paths, record, stop, verify
-from ._http import Handler, journaled, refusal
+from ._http import PLATFORM, Handler, journaled, refusal
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("POST", paths.VERIFY, verify.call_verify),
@@ -35,13 +36,18 @@ async def _no_api(request: web.Request) -> web.Response:
     return refusal(PlatformError(1010006, f"no API at {request.path}"))
 
 
+def _add(app: web.Application, method: str, path: str, handler: Handler) -> None:
+    app.router.add_route(method, path, body_deadline(handler, app[PLATFORM].settings.body_timeout))
+
+
 def add_routes(app: web.Application, journal: Journal) -> None:
-    """Add every platform API to ``app``, each journaled, and 405 for the other methods of its path."""
+    """Add every platform API to ``app`` (its ``PLATFORM`` set), each journaled, and 405 for the other
+    methods of its path."""
     for method, path, handler in ROUTES:
-        app.router.add_route(method, path, journaled(handler, journal))
+        _add(app, method, path, journaled(handler, journal))
     wrong_method = journaled(_wrong_method, journal)
     for path in dict.fromkeys(path for _, path, _ in ROUTES):
-        app.router.add_route("*", path, wrong_method)
+        _add(app, "*", path, wrong_method)
 
 
 def add_fallback(app: web.Application, journal: Journal) -> None:
@@ -53,4 +59,4 @@ def add_fallback(app: web.Application, journal: Journal) -> None:
             return await _no_api(request)
         return await journaled_no_api(request)
 
-    app.router.add_route("*", "/{tail:.*}", no_api)
+    _add(app, "*", "/{tail:.*}", no_api)

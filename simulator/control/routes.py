@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..connections import body_deadline
 from ..journal import Journal, Recovered
 from ..platform import Platform
 from . import dashboard, levers, media, metrics, openapi, report, scenarios, views
@@ -56,6 +57,8 @@ def add_routes(app: web.Application, platform: Platform, journal: Journal, recov
     settings = platform.settings
     token = settings.control_token
     trust = Trust(settings.host, settings.allowed_hosts, settings.allowed_origins)
+    timeout = settings.body_timeout
     for path, methods in TABLE.items():
-        app.router.add_route("*", path, trusted(guarded(methods, token), trust))
-    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}", trusted(with_token(_unknown, token), trust))
+        app.router.add_route("*", path, body_deadline(trusted(guarded(methods, token), trust), timeout))
+    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}",
+                         body_deadline(trusted(with_token(_unknown, token), trust), timeout))
