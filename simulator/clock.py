@@ -48,7 +48,8 @@ class Clock:
         self.manual = manual
         self._speed = float(speed)
         self._monotonic = monotonic  # the real clock (a test may pass its own)
-        self.max_step = max_step
+        self._max_step = max_step
+        self._step = self._bounded_step()
         # (simulated, real) at the last anchor: one tuple, so the journal's writer thread reads a pair
         self._base = (time.time() if start is None else float(start), monotonic())
         self._beat: asyncio.TimerHandle | None = None  # the heartbeat of a scaled clock, once started
@@ -85,9 +86,13 @@ class Clock:
         return sim + elapsed
 
     @property
-    def _step(self) -> float:
+    def max_step(self) -> float:
+        """Simulated seconds a scaled clock moves at most for one stall of the event loop."""
+        return self._max_step
+
+    def _bounded_step(self) -> float:
         # Two heartbeats' worth at least, so a loop that is merely busy never slows the clock.
-        return max(self.max_step, 2 * TICK * self._speed)
+        return max(self._max_step, 2 * TICK * self._speed)
 
     def set_speed(self, speed: float) -> None:
         """Change the pace of a real/scaled clock from now on; what is due stays due."""
@@ -97,6 +102,7 @@ class Clock:
             raise ValueError("a manual clock has no speed; advance it instead")
         self._base = (self.now(), self._monotonic())
         self._speed = float(speed)
+        self._step = self._bounded_step()  # read by now(), which runs many times per request
         self.lateness.clear()  # lateness at the old pace says nothing about the new one
         self._cancel_timer()
         self._arm()

@@ -122,8 +122,15 @@ def journaled(handler: Handler, journal: Journal) -> Handler:
 
     async def answer(request: web.Request) -> web.StreamResponse:
         response = await handler(request)
-        record(request.method, request.path, response.status, request.get(RAW_BODY),
-               response.body if isinstance(response, web.Response) else None, request.get(DIAGNOSIS))
+        # request.get is the Python-level Mapping.get: look up directly, and a diagnosis only on a refusal.
+        try:
+            raw: bytes | None = request[RAW_BODY]
+        except KeyError:  # never read (auth refused, a GET)
+            raw = None
+        status = response.status
+        diagnosis = request.get(DIAGNOSIS) if status >= 400 else None
+        record(request.method, request.path, status, raw,
+               response.body if isinstance(response, web.Response) else None, diagnosis)
         # With a data dir the answer leaves once what the request changed (a call placed, a nonce used)
         # is on disk: an SP that got a sessionId gets its bill, even across a crash.
         if store is not None:

@@ -28,10 +28,15 @@ def _finite(text: str) -> float:
     return value
 
 
+# One decoder for every body: ``json.loads`` with hooks builds a new decoder on each call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+
+
 def loads(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
     """The JSON document in ``raw`` (UTF-8), or InputError saying why it is refused."""
     try:
-        doc = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+        # As json.loads reads bytes: UTF-8, or the UTF-16/32 its first bytes say, surrogates kept for the check below.
+        doc = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except InputError:
         raise
     except RecursionError:
