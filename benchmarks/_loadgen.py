@@ -30,6 +30,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _procs import cpu_seconds
+
 from simulator.auth import request_headers
 from simulator.config import DEMO_APP_KEY, DEMO_APP_SECRET
 
@@ -39,15 +41,6 @@ CALL_TIMEOUT = 10.0
 _SESSION = re.compile(rb'"sessionId":\s*"([^"]+)"')
 _LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 _OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nContent-Type: text/plain\r\n\r\n"
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rpartition(")")[2].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _messages(buf: bytearray) -> list[tuple[bytes, bytes]]:
