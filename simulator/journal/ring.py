@@ -14,7 +14,8 @@ in the process's heap, which costs about as much memory again as the columns the
 from __future__ import annotations
 
 from array import array
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from itertools import starmap
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 E = TypeVar("E")
 _SHIFT = 12
@@ -89,28 +90,46 @@ class Ring(Generic[E]):
         return self.capacity if self._full else max(0, self._c * CHUNK + self._o)
 
     def __iter__(self) -> Iterator[E]:
-        return map(self._entry, self._slots(range(len(self))))
+        for c, a, b in self._spans():
+            yield from starmap(self._build, zip(*self._columns(c, a, b)))
 
     def __reversed__(self) -> Iterator[E]:
-        return map(self._entry, self._slots(range(len(self) - 1, -1, -1)))
+        for c, a, b in reversed(self._spans()):
+            yield from starmap(self._build, zip(*map(reversed, self._columns(c, a, b))))
 
-    def matching(self, field: int, value: Any, *, newest_first: bool = False) -> Iterator[E]:
-        """The entries whose ``field`` (0: the first after ``at``) is ``value``, oldest first; only those are built."""
-        n = len(self)
-        ages = range(n - 1, -1, -1) if newest_first else range(n)
-        return map(self._entry, (i for i in self._slots(ages) if self._field(i, field) == value))
+    def matching(self, field: int, value: Any, *, newest_first: bool = False,
+                 since: float | None = None) -> Iterator[E]:
+        """The entries whose ``field`` (0: the one after ``at``) is ``value``, oldest or newest first; with ``since``
+        only those at or after it (newest first, it stops at the first entry before it). Only these are built."""
+        spans = self._spans()
+        w, build = self.width, self._build
+        for c, a, b in reversed(spans) if newest_first else spans:
+            fields = self._fields[c]
+            column = fields[a * w + field:b * w:w]
+            ats = self._at[c]
+            for k in range(len(column) - 1, -1, -1) if newest_first else range(len(column)):
+                o = a + k
+                if since is not None and ats[o] < since:
+                    if newest_first:
+                        return
+                    continue
+                if column[k] == value:
+                    yield build(self._seq[c][o], ats[o], *fields[o * w:o * w + w])
 
-    def _slots(self, ages: range) -> Iterator[int]:
-        # age 0 is the oldest entry: slot 0 until the ring is full, then the one the next entry goes to
+    def _spans(self) -> list[tuple[int, int, int]]:
+        # (chunk, first, past the last) of the entries, oldest first: from the oldest slot on, then from slot 0
         oldest = (self._c * CHUNK + self._o) % self.capacity if self._full else 0
-        capacity = self.capacity
-        return ((oldest + age) % capacity for age in ages) if oldest else iter(ages)
+        ranges = [(oldest, self.capacity), (0, oldest)] if self._full else [(0, len(self))]
+        spans = []
+        for start, stop in ranges:
+            while start < stop:
+                c = start >> _SHIFT
+                end = min(stop, (c + 1) * CHUNK)
+                spans.append((c, start - c * CHUNK, end - c * CHUNK))
+                start = end
+        return spans
 
-    def _field(self, i: int, field: int) -> Any:
-        return self._fields[i >> _SHIFT][(i & _MASK) * self.width + field]
-
-    def _entry(self, i: int) -> E:
-        c, o = i >> _SHIFT, i & _MASK
-        w = self.width
-        o_w = o * w
-        return self._build(self._seq[c][o], self._at[c][o], *self._fields[c][o_w:o_w + w])
+    def _columns(self, c: int, a: int, b: int) -> list[Sequence[Any]]:
+        # entries a..b-1 of chunk c: seq, at and each field, as columns
+        w, fields = self.width, self._fields[c]
+        return [self._seq[c][a:b], self._at[c][a:b], *(fields[a * w + k:b * w:w] for k in range(w))]

@@ -57,3 +57,11 @@ def test_clear_empties_and_extend_takes_entries_back():
 def test_a_ring_holds_at_least_one_entry():
     with pytest.raises(ValueError):
         _ring(0)
+
+
+def test_matching_since_a_time_looks_no_further_back():
+    ring = _ring(10)
+    _fill(ring, 20)  # seq 11..20 kept, at seq / 4
+    assert [e.seq for e in ring.matching(0, "n1", newest_first=True, since=4.0)] == [19, 16]
+    assert [e.seq for e in ring.matching(0, "n1", since=4.0)] == [16, 19]
+    assert [e.seq for e in ring.matching(0, "n1")] == [13, 16, 19]
