@@ -96,7 +96,8 @@ class Platform:
                                       status_url=status_url, fee_url=fee_url, chaos=plan.chaos)
         heard = (plan.talk or 0.0) - pre.duration  # an unanswered call speaks nothing; a short one part of the code
         if heard > 0 and speech > 0:
-            call.tts_seconds = round(min(speech, heard), 3)
+            # all of it heard: ``speech`` itself (rounded already), one float the calls alike share
+            call.tts_seconds = speech if heard >= speech else round(heard, 3)
             call.tts_plays = plays_heard(plays, speech, call.tts_seconds)
         return call
 

@@ -52,12 +52,7 @@ def find(platform: Platform, journal: Journal, session_id: str) -> Call | None:
 
 def seen(journal: Journal, call: Call) -> list[tuple[str, float]]:
     """The call's events as the journal recorded them, looking back only as far as its start."""
-    found = []
-    for entry in reversed(journal.events):
-        if entry.at < call.start:
-            break
-        if entry.session_id == call.session_id:
-            found.append((entry.event, entry.at))
+    found = [(e.event, e.at) for e in journal.events.matching(0, call.session_id, newest_first=True, since=call.start)]
     found.reverse()
     return found
 

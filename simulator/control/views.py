@@ -151,9 +151,8 @@ async def events(request: web.Request) -> web.Response:
     """``GET /_sim/events``: status events in order. Filters: sessionId, eventType, since, until, limit."""
     _, journal = parts(request)
     q = request.query
-    items = list(journal.events)
-    if "sessionId" in q:
-        items = [e for e in items if e.session_id == q["sessionId"]]
+    # by session: only its entries are built (the journal keeps them by column)
+    items = list(journal.events.matching(0, q["sessionId"]) if "sessionId" in q else journal.events)
     if "eventType" in q:
         items = [e for e in items if e.event == q["eventType"]]
     items = _limit(q, _window(q, items, lambda e: e.at))
@@ -169,9 +168,7 @@ async def bills(request: web.Request) -> web.Response:
         if p.kind == "bill":
             for sid in p.session_ids:
                 state_of[sid] = p.state
-    items = list(journal.bills)
-    if "sessionId" in q:
-        items = [b for b in items if b.session_id == q["sessionId"]]
+    items = list(journal.bills.matching(0, q["sessionId"]) if "sessionId" in q else journal.bills)
     docs = []
     for b in items:
         doc = b.to_json()

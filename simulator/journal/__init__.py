@@ -1,9 +1,10 @@
 """The journal: every request, call, status event, bill and push attempt, in order, and what survives a crash.
 
-``memory`` holds the bounded in-memory record the control API reads, ``store`` its
-SQLite copy in the data dir (``tables`` its rows), ``storable`` what that copy can keep,
-``recovery`` the start-up from that copy, ``tallies`` the running totals the live
-views show, and ``wiring`` hooks it all to a platform.
+``memory`` holds the bounded in-memory record the control API reads (each kind in a
+``ring``: by column, no object per entry), ``store`` its SQLite copy in the data dir
+(``tables`` its rows), ``storable`` what that copy can keep, ``recovery`` the start-up
+from that copy, ``tallies`` the running totals the live views show, and ``wiring``
+hooks it all to a platform.
 """
 from .entries import BillEntry, EventEntry, RequestEntry, call_json, result_code
 from .memory import Journal

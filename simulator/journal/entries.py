@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from ..auth_diagnosis import Diagnosis
 from ..clock import utc_text
 from ..engine import Call
 
 _CODE_PREFIX = b'{"resultcode":'
+# The answer to an accepted call request (api/_http.py success), up to its session id.
+_SUCCESS = '{"resultcode":"0","resultdesc":"Success","sessionId":"'
+_SUCCESS_PREFIX = _SUCCESS.encode()
+_IDLE = b'","idlePort":'
+_AT = len(_SUCCESS_PREFIX)  # where the session id starts
 
 
 @dataclass(slots=True)
@@ -92,6 +97,45 @@ def result_code(answer: Any) -> str:
             return "none"
         return "none" if code is None else str(code)
     return "none"
+
+
+# How the journal keeps an answer: bytes as sent (None: not kept), or an accepted call request's
+# standard answer as the call's own session id string (with the idle port when it said one),
+# which the call already holds: rebuilt byte for byte when read.
+KeptAnswer = bytes | str | tuple[str, int] | None
+
+
+def keep_answer(answer: bytes | None, calls: Mapping[str, Call]) -> KeptAnswer:
+    """``answer`` as the journal keeps it: the standard success answer of a call in ``calls`` by reference
+    (its result code is then "0"); any other answer as it is."""
+    if answer is None or not answer.startswith(_SUCCESS_PREFIX):
+        return answer
+    idle = None
+    if answer.endswith(b'"}'):
+        end = len(answer) - 2
+    else:
+        end = answer.find(b'"', _AT)
+        digits = answer[end + 13:-1]
+        if (end < 0 or answer[end:end + 13] != _IDLE or answer[-1] != 125  # '}'
+                or not digits.isdigit() or str(int(digits)).encode() != digits):
+            return answer
+        idle = int(digits)
+    try:
+        call = calls.get(answer[_AT:end].decode("ascii")) if end > _AT else None
+    except UnicodeDecodeError:
+        return answer
+    if call is None:
+        return answer
+    return call.session_id if idle is None else (call.session_id, idle)
+
+
+def answer_bytes(kept: KeptAnswer) -> bytes | None:
+    """The answer as it was sent (``keep_answer`` undone)."""
+    if isinstance(kept, str):
+        return f'{_SUCCESS}{kept}"}}'.encode()
+    if isinstance(kept, tuple):
+        return f'{_SUCCESS}{kept[0]}","idlePort":{kept[1]}}}'.encode()
+    return kept
 
 
 def call_json(call: Call) -> dict[str, Any]:

@@ -1,23 +1,33 @@
 """The journal: every request, call, status event, bill and push attempt, in order.
 
-Entries live in bounded in-memory deques (the control API reads them); with a data
+Entries live in bounded in-memory rings (the control API reads them); with a data
 dir a ``Store`` also writes them to SQLite on its own thread. Recording is an append
 and, with a store, one queue put: no encoding and no disk on the event loop.
+
+Memory is per entry and there are ``keep`` of each kind, so entries are kept lean: a
+``Ring`` stores them by column (no object, int or float per entry), a request's method,
+path, status and result code are one shared tuple, and the standard answer to an accepted
+call request is the call's own session id string (``entries.keep_answer``), not a copy.
 """
 from __future__ import annotations
 
 import itertools
-from collections import OrderedDict, deque
+from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..auth_diagnosis import Diagnosis
 from ..clock import Clock
 from ..delivery import Attempt, Push, outcome
 from ..engine import ENDED, Call
-from .entries import BillEntry, EventEntry, RequestEntry, result_code
+from .entries import BillEntry, EventEntry, KeptAnswer, RequestEntry, answer_bytes, keep_answer, result_code
+from .ring import Parts, Ring
 
 if TYPE_CHECKING:
     from .store import Store
+
+# A request's method, path, status and result code; and its diagnosis, if any.
+_Kind = tuple[str, str, int, str] | tuple[str, str, int, str, Diagnosis]
+_KINDS = 1024  # distinct request kinds shared at most
 
 
 class Journal:
@@ -27,11 +37,12 @@ class Journal:
         self.clock = clock
         self.keep = keep
         self.store = store  # None: memory only
-        self.requests: deque[RequestEntry] = deque(maxlen=keep)
-        self.events: deque[EventEntry] = deque(maxlen=keep)
-        self.bills: deque[BillEntry] = deque(maxlen=keep)
-        # start order; an OrderedDict because dropping the oldest of a plain dict is O(n) per drop
-        self.calls: OrderedDict[str, Call] = OrderedDict()
+        self.requests: Ring[RequestEntry] = Ring(keep, 3, _request_entry, _request_parts)
+        self.events: Ring[EventEntry] = Ring(keep, 2, _event_entry, _event_parts)
+        self.bills: Ring[BillEntry] = Ring(keep, 3, BillEntry, _bill_parts)
+        self.calls: dict[str, Call] = {}  # start order (``add_call``)
+        self._call_order: deque[str] = deque()  # calls' keys, oldest first: a dict cannot drop its oldest in O(1)
+        self._kinds: dict[_Kind, _Kind] = {}  # one tuple shared by the requests of a kind
         self.api_answers: dict[tuple[str, int], int] = {}  # (resultcode, HTTP status) -> count
         self.push_outcomes: dict[tuple[str, str], int] = {}  # (kind, outcome) -> count
         self.ended: dict[int, int] = {}  # stateCode -> calls ended with it
@@ -47,38 +58,55 @@ class Journal:
     def request(self, method: str, path: str, status: int, body: bytes | None, answer: Any,
                 diagnosis: Diagnosis | None = None) -> None:
         """An inbound platform request was answered (``diagnosis``: what its refused signature got wrong)."""
-        code = result_code(answer)
+        if not isinstance(answer, bytes):
+            answer = bytes(answer) if isinstance(answer, bytearray) else None  # a copy: a bytearray can change
+        kept = keep_answer(answer, self.calls)
+        code = "0" if kept is not answer else result_code(answer)  # kept by reference: the standard success
         key = (code, status)
         self.api_answers[key] = self.api_answers.get(key, 0) + 1
-        if not isinstance(answer, (bytes, bytearray)):
-            answer = None
-        entry = RequestEntry(next(self._seq), self.clock.now(), method, path, status, code, body, answer, diagnosis)
-        self.requests.append(entry)
+        seq, at = next(self._seq), self.clock.now()
+        if diagnosis is None:
+            kind: _Kind = (method, path, status, code)
+            kinds = self._kinds
+            shared = kinds.get(kind)
+            if shared is None:
+                if len(kinds) >= _KINDS:  # only a few ever: paths are the platform's routes
+                    kinds.clear()
+                shared = kinds[kind] = kind
+        else:  # a refusal's own: not shared
+            shared = (method, path, status, code, diagnosis)
+        self.requests.append(seq, at, (shared, body, kept))
         if self.store is not None:
-            self.store.request(entry)
+            self.store.request(RequestEntry(seq, at, method, path, status, code, body, answer, diagnosis))
 
     def event(self, call: Call, event: str, extra: dict[str, Any] | None = None) -> None:
         """A status event of ``call`` happened now (the call's state changed, or digits came)."""
-        entry = EventEntry(next(self._seq), self.clock.now(), call.session_id, event, extra)
-        self.events.append(entry)
+        seq, at = next(self._seq), self.clock.now()
+        self.events.append(seq, at, (call.session_id, event if extra is None else (event, extra)))
         if event == "callout":
             self.started += 1
-            calls = self.calls
-            calls[call.session_id] = call
-            if len(calls) > self.keep:
-                calls.popitem(last=False)
+            self.add_call(call)
         elif call.state == ENDED and call.ending is not None and event == "disconnect":
             code = call.ending.state_code
             self.ended[code] = self.ended.get(code, 0) + 1
         if self.store is not None:
-            self.store.event(entry, call)
+            self.store.event(EventEntry(seq, at, call.session_id, event, extra), call)
 
     def bill(self, call: Call, bill: dict[str, Any], url: str | None) -> None:
         """``call`` ended and its bill was made; ``url`` is where it goes."""
-        entry = BillEntry(next(self._seq), self.clock.now(), call.session_id, url, bill)
-        self.bills.append(entry)
+        seq, at = next(self._seq), self.clock.now()
+        self.bills.append(seq, at, (call.session_id, url, bill))
         if self.store is not None:
-            self.store.bill(entry, call)
+            self.store.bill(BillEntry(seq, at, call.session_id, url, bill), call)
+
+    def add_call(self, call: Call) -> None:
+        """Keep ``call`` as the newest of ``calls`` (its callout, or a reload), dropping the oldest past ``keep``."""
+        calls, sid = self.calls, call.session_id
+        if sid not in calls:
+            self._call_order.append(sid)
+        calls[sid] = call
+        if len(calls) > self.keep:
+            del calls[self._call_order.popleft()]
 
     def attempt(self, push: Push, attempt: Attempt) -> None:
         """One delivery attempt of ``push`` finished (Delivery.listeners)."""
@@ -96,11 +124,11 @@ class Journal:
     # -- reading -------------------------------------------------------------------
     def timeline(self, session_id: str) -> list[EventEntry]:
         """Every event of one call, in order."""
-        return [e for e in self.events if e.session_id == session_id]
+        return list(self.events.matching(0, session_id))
 
     def bill_of(self, session_id: str) -> BillEntry | None:
         """The bill of one call, if it has ended."""
-        return next((b for b in reversed(self.bills) if b.session_id == session_id), None)
+        return next(self.bills.matching(0, session_id, newest_first=True), None)
 
     def clear(self) -> None:
         """Forget everything (the control API's reset); counters start again from zero."""
@@ -108,6 +136,8 @@ class Journal:
         self.events.clear()
         self.bills.clear()
         self.calls.clear()
+        self._call_order.clear()
+        self._kinds.clear()
         self.api_answers.clear()
         self.push_outcomes.clear()
         self.ended.clear()
@@ -116,3 +146,29 @@ class Journal:
             self.store.clear()
         for listener in self.clear_listeners:
             listener()
+
+
+def _request_entry(seq: int, at: float, kind: _Kind, body: bytes | None, answer: KeptAnswer) -> RequestEntry:
+    return RequestEntry(seq, at, kind[0], kind[1], kind[2], kind[3], body, answer_bytes(answer),
+                        kind[4] if len(kind) == 5 else None)
+
+
+def _request_parts(e: RequestEntry) -> Parts:
+    if e.diagnosis is None:
+        return e.seq, e.at, ((e.method, e.path, e.status, e.resultcode), e.body, e.answer)
+    return e.seq, e.at, ((e.method, e.path, e.status, e.resultcode, e.diagnosis), e.body, e.answer)
+
+
+# An event is kept as its session id and its type, or its type and extra fields when it has some.
+def _event_entry(seq: int, at: float, session_id: str, what: str | tuple[str, dict[str, Any]]) -> EventEntry:
+    if isinstance(what, str):
+        return EventEntry(seq, at, session_id, what, None)
+    return EventEntry(seq, at, session_id, what[0], what[1])
+
+
+def _event_parts(e: EventEntry) -> Parts:
+    return e.seq, e.at, (e.session_id, e.event if e.extra is None else (e.event, e.extra))
+
+
+def _bill_parts(e: BillEntry) -> Parts:
+    return e.seq, e.at, (e.session_id, e.url, e.bill)

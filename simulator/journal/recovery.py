@@ -76,7 +76,7 @@ def restore(platform: Platform, journal: Journal, h: History, out: Recovered | N
     cut: list[Call] = []
     for row in h.calls:
         call = call_from_row(row, lambda key: _app(platform, key))
-        journal.calls[call.session_id] = call
+        journal.add_call(call)
         if call.state != ENDED:
             cut.append(call)
 

@@ -1,6 +1,7 @@
 """The control API under /_sim/: every endpoint over real HTTP, the token rule, and clear 404s."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -147,6 +148,18 @@ async def test_requests_record_bodies_and_answers_but_not_control_calls(sim):
     assert reqs[1]["body"] is None  # refused before the body was read
     assert [r["resultcode"] for r in await sim.control_api.requests(resultcode="1023007")] == ["1023007"]
     assert await sim.control_api.requests(path="/other") == []
+
+
+async def test_requests_show_each_answer_as_it_was_sent(sim):
+    plain = await sim.client.call_verify(**sim.verify_request())
+    idle = await sim.client.call_verify(**sim.verify_request(returnIdlePort="true"))
+    busy = await sim.client.call_verify(**sim.verify_request(calleeNbr="not a number"))
+    assert busy.status != 200
+    success = '{"resultcode":"0","resultdesc":"Success","sessionId":'
+    answers = [r["answer"] for r in await sim.control_api.requests()]
+    assert answers[:2] == [f'{success}"{plain["sessionId"]}"}}',
+                           f'{success}"{idle["sessionId"]}","idlePort":{idle["idlePort"]}}}']
+    assert [json.loads(a) for a in answers] == [plain.body, idle.body, busy.body]
 
 
 async def test_reset_drops_calls_owed_bills_and_the_journal(sim):
