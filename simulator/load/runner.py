@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from typing import Any, Callable
 
+from .. import collector
 from ..config import MAX_PORTS, Settings
 from ..delivery import RETRYING, Attempt, Push
 from ..errors import PlatformError
@@ -64,10 +65,10 @@ class LoadRun:
         """Place the calls, wait for what they owe the SP (within the drain limit), and report."""
         platform, o = self.platform, self.options
         await platform.start()
-        # The start-up heap out of the collector's reach: a full pass over it (tens of ms) would read as
-        # SP answer time in the pushes it delayed.
-        gc.collect()
-        gc.freeze()
+        # The start-up heap out of the collector's reach and its pauses short, as serve has them: a long
+        # pause would read as SP answer time in the pushes it delayed.
+        thresholds = gc.get_threshold()
+        collector.tune()
         try:
             self._arrived = asyncio.get_running_loop().create_future()
             self.started = time.monotonic()
@@ -81,7 +82,8 @@ class LoadRun:
             if self.on_tick is not None:
                 self.on_tick(self)
         finally:
-            gc.unfreeze()
+            gc.unfreeze()  # a program that runs load in-process gets its collector back as it was
+            gc.set_threshold(*thresholds)
             await platform.close()  # sends nothing more; waits for attempts on the wire (each within the push timeout)
         return self.stats.report(self.title, o.planned, self.placed, dict(self.refused),
                                  self.last_placed - self.started, self.elapsed, drained,
