@@ -20,8 +20,12 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from simulator.auth import AUTHORIZATION, Verifier, check_authorization  # noqa: E402
-from simulator.auth_diagnosis import diagnose  # noqa: E402
+from simulator.auth import (  # noqa: E402
+    AUTHORIZATION,
+    Verifier,
+    check_authorization,
+    diagnose,
+)
 from simulator.errors import PlatformError  # noqa: E402
 from simulator.inputs import InputError, compile_pattern, loads  # noqa: E402
 from simulator.scenarios import ScenarioError  # noqa: E402

@@ -10,7 +10,7 @@ import time
 
 from aiohttp import web
 
-from ..auth_diagnosis import Diagnosis, diagnose
+from ..auth import Diagnosis, diagnose
 from ..errors import PlatformError
 from ..platform import Platform
 

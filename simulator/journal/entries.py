@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..auth_diagnosis import Diagnosis
+from ..auth import Diagnosis
 from ..clock import utc_text
 from ..engine import Call
 

@@ -15,7 +15,7 @@ import itertools
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..auth_diagnosis import Diagnosis
+from ..auth import Diagnosis
 from ..clock import Clock
 from ..delivery import Attempt, Push, outcome
 from ..engine import ENDED, Call

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..auth_diagnosis import Diagnosis
+from ..auth import Diagnosis
 from ..config import AppConfig
 from ..delivery import DELIVERED, GIVEN_UP, Attempt, Push, chunks, fee_body
 from ..engine import ENDED, Call, Ending

@@ -22,7 +22,7 @@ API_SECTIONS = {
 }
 SIGN = "base64.b64encode(hmac.new(secret.encode(), (nonce + created).encode(), hashlib.sha256).digest())"
 
-# mistake id (auth_diagnosis) -> (title, fix)
+# mistake id (auth.diagnosis) -> (title, fix)
 SIGNATURE: dict[str, tuple[str, str]] = {
     "hex_digest": ("PasswordDigest sent as hex instead of Base64",
                    f"Send the Base64 of the 32 raw HMAC bytes, not hexdigest(): {SIGN}."),

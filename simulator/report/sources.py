@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from ..auth_diagnosis import Diagnosis
+from ..auth import Diagnosis
 from ..config import AppConfig
 from ..delivery import INTERRUPTED, SENDING, Attempt, Delivery, Push
 from ..journal import FILE_NAME, EventEntry, Journal, RequestEntry

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from rich.console import Console
 
-from simulator.auth_diagnosis import Diagnosis
+from simulator.auth import Diagnosis
 from simulator.config import AppConfig
 from simulator.delivery import GIVEN_UP, Attempt, Push
 from simulator.delivery.push_chaos import LOST

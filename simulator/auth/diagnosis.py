@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from .auth import parse_created, parse_x_aksk
-from .errors import PlatformError
+from ..errors import PlatformError
+from .signing import parse_created, parse_x_aksk
 
 EVIDENCE_LIMIT = 300  # characters of a header kept as evidence
 _HEADER_CODES = range(1023006, 1023013)  # the Authorization header's refusals

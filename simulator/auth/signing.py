@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from .errors import PlatformError
+from ..errors import PlatformError
 
 AUTHORIZATION = 'AKSK realm="SDP",profile="UsernameToken",type="Appkey"'
 # An attribute list is items separated by commas outside quotes. The item pattern has one way to read

@@ -4,8 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.auth import AUTHORIZATION
-from simulator.auth_diagnosis import EVIDENCE_LIMIT, Diagnosis, diagnose
+from simulator.auth import AUTHORIZATION, EVIDENCE_LIMIT, Diagnosis, diagnose
 from simulator.errors import PlatformError
 
 KEY, SECRET = "key", "testSecret123"
