@@ -1,4 +1,4 @@
-"""The platform's result codes, their HTTP statuses and descriptions, in one table.
+"""The platform's result codes, their HTTP statuses and descriptions, in one table; the bodies of its answers.
 
 Statuses the spec gives are used as given; the others are our choice, recorded in
 ``docs/fidelity.md``.
@@ -89,6 +89,16 @@ def json_bytes(doc: object) -> bytes:
         return json.dumps(doc, ensure_ascii=False).encode()
     except UnicodeEncodeError:
         return json.dumps(doc).encode()
+
+
+def success_body(session_id: str, idle_port: int | None = None) -> bytes:
+    """The answer to an accepted call request: result code 0, its ``sessionId`` (and ``idlePort`` when asked).
+
+    Built by hand, this is the hot path; session ids are ASCII we made ourselves: nothing in them
+    needs JSON escaping.
+    """
+    idle = "" if idle_port is None else f',"idlePort":{idle_port}'
+    return f'{{"resultcode":"0","resultdesc":"Success","sessionId":"{session_id}"{idle}}}'.encode()
 
 
 def invalid(detail: str) -> PlatformError:

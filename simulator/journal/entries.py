@@ -8,13 +8,13 @@ from typing import Any, Mapping
 from ..auth import Diagnosis
 from ..clock import utc_text
 from ..engine import Call
+from ..errors import success_body
 
 _CODE_PREFIX = b'{"resultcode":'
-# The answer to an accepted call request (api/_http.py success), up to its session id.
-_SUCCESS = '{"resultcode":"0","resultdesc":"Success","sessionId":"'
-_SUCCESS_PREFIX = _SUCCESS.encode()
-_IDLE = b'","idlePort":'
+# The standard answer to an accepted call request, up to its session id, and what may follow that id.
+_SUCCESS_PREFIX = success_body("")[:-2]
 _AT = len(_SUCCESS_PREFIX)  # where the session id starts
+_IDLE = b'","idlePort":'
 
 
 @dataclass(slots=True)
@@ -110,31 +110,26 @@ def keep_answer(answer: bytes | None, calls: Mapping[str, Call]) -> KeptAnswer:
     (its result code is then "0"); any other answer as it is."""
     if answer is None or not answer.startswith(_SUCCESS_PREFIX):
         return answer
-    idle = None
-    if answer.endswith(b'"}'):
-        end = len(answer) - 2
-    else:
-        end = answer.find(b'"', _AT)
-        digits = answer[end + 13:-1]
-        if (end < 0 or answer[end:end + 13] != _IDLE or answer[-1] != 125  # '}'
-                or not digits.isdigit() or str(int(digits)).encode() != digits):
-            return answer
-        idle = int(digits)
-    try:
-        call = calls.get(answer[_AT:end].decode("ascii")) if end > _AT else None
-    except UnicodeDecodeError:
-        return answer
+    end = answer.find(b'"', _AT)
+    call = calls.get(answer[_AT:end].decode("ascii", "replace")) if end > _AT else None
     if call is None:
         return answer
-    return call.session_id if idle is None else (call.session_id, idle)
+    sid = call.session_id
+    if answer[end:end + len(_IDLE)] != _IDLE:
+        return sid if answer == success_body(sid) else answer
+    digits = answer[end + len(_IDLE):-1]
+    # compared whole with what success_body makes of them: kept by reference only if rebuilt byte for byte
+    if digits.isdigit() and answer == success_body(sid, int(digits)):
+        return sid, int(digits)
+    return answer
 
 
 def answer_bytes(kept: KeptAnswer) -> bytes | None:
     """The answer as it was sent (``keep_answer`` undone)."""
     if isinstance(kept, str):
-        return f'{_SUCCESS}{kept}"}}'.encode()
+        return success_body(kept)
     if isinstance(kept, tuple):
-        return f'{_SUCCESS}{kept[0]}","idlePort":{kept[1]}}}'.encode()
+        return success_body(*kept)
     return kept
 
 

@@ -37,7 +37,7 @@ class Journal:
         self.clock = clock
         self.keep = keep
         self.store = store  # None: memory only
-        self.requests: Ring[RequestEntry] = Ring(keep, 3, _request_entry, _request_parts)
+        self.requests: Ring[RequestEntry] = Ring(keep, 3, _request_entry, self._request_parts)
         self.events: Ring[EventEntry] = Ring(keep, 2, _event_entry, _event_parts)
         self.bills: Ring[BillEntry] = Ring(keep, 3, BillEntry, _bill_parts)
         self.calls: dict[str, Call] = {}  # start order (``add_call``)
@@ -65,17 +65,7 @@ class Journal:
         key = (code, status)
         self.api_answers[key] = self.api_answers.get(key, 0) + 1
         seq, at = next(self._seq), self.clock.now()
-        if diagnosis is None:
-            kind: _Kind = (method, path, status, code)
-            kinds = self._kinds
-            shared = kinds.get(kind)
-            if shared is None:
-                if len(kinds) >= _KINDS:  # only a few ever: paths are the platform's routes
-                    kinds.clear()
-                shared = kinds[kind] = kind
-        else:  # a refusal's own: not shared
-            shared = (method, path, status, code, diagnosis)
-        self.requests.append(seq, at, (shared, body, kept))
+        self.requests.append(seq, at, (self._kind(method, path, status, code, diagnosis), body, kept))
         if self.store is not None:
             self.store.request(RequestEntry(seq, at, method, path, status, code, body, answer, diagnosis))
 
@@ -98,6 +88,23 @@ class Journal:
         self.bills.append(seq, at, (call.session_id, url, bill))
         if self.store is not None:
             self.store.bill(BillEntry(seq, at, call.session_id, url, bill), call)
+
+    def _kind(self, method: str, path: str, status: int, code: str, diagnosis: Diagnosis | None) -> _Kind:
+        # One tuple shared by every request of a kind; a refusal's diagnosis is its own.
+        if diagnosis is not None:
+            return method, path, status, code, diagnosis
+        kind = (method, path, status, code)
+        kinds = self._kinds
+        shared = kinds.get(kind)
+        if shared is None:
+            if len(kinds) >= _KINDS:  # only a few ever: paths are the platform's routes
+                kinds.clear()
+            shared = kinds[kind] = kind
+        return shared
+
+    def _request_parts(self, e: RequestEntry) -> Parts:
+        # a request reloaded from disk, as ``request`` keeps it (its answer as sent)
+        return e.seq, e.at, (self._kind(e.method, e.path, e.status, e.resultcode, e.diagnosis), e.body, e.answer)
 
     def add_call(self, call: Call) -> None:
         """Keep ``call`` as the newest of ``calls`` (its callout, or a reload), dropping the oldest past ``keep``."""
@@ -151,12 +158,6 @@ class Journal:
 def _request_entry(seq: int, at: float, kind: _Kind, body: bytes | None, answer: KeptAnswer) -> RequestEntry:
     return RequestEntry(seq, at, kind[0], kind[1], kind[2], kind[3], body, answer_bytes(answer),
                         kind[4] if len(kind) == 5 else None)
-
-
-def _request_parts(e: RequestEntry) -> Parts:
-    if e.diagnosis is None:
-        return e.seq, e.at, ((e.method, e.path, e.status, e.resultcode), e.body, e.answer)
-    return e.seq, e.at, ((e.method, e.path, e.status, e.resultcode, e.diagnosis), e.body, e.answer)
 
 
 # An event is kept as its session id and its type, or its type and extra fields when it has some.

@@ -20,7 +20,6 @@ from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 E = TypeVar("E")
 _SHIFT = 12
 CHUNK = 1 << _SHIFT  # entries per chunk of the columns
-_MASK = CHUNK - 1
 
 # (seq, at, the other fields): an entry as a ring stores it
 Parts = tuple[int, float, tuple[Any, ...]]
