@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import api, control, server_errors
+from . import api, control, front, server_errors
 from .clock import Clock
 from .config import Settings
 from .connections import handler_args
@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     journal = attach(platform)
     recovered = Recovered()
     api.add_routes(app, journal)
+    app[front.LEAN] = api.lean_api(platform, journal)  # the same routes, for a front.Site's lean path
     control.add_routes(app, platform, journal, recovered)
     api.add_fallback(app, journal)  # last: it takes every path no route above took
 

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import aiohttp
 
-from . import collector, config, demo, tls
+from . import collector, config, demo, front, tls
 from . import load as load_mode
 from .auth import request_headers
 from .client import VoiceClient, b64
@@ -154,8 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
     for line in server_tls.banner() if server_tls is not None else ():
         print(line)
     sys.stdout.flush()
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
-                ssl_context=server_tls.context if server_tls is not None else None)
+    front.run(app, settings.host, settings.port, server_tls.context if server_tls is not None else None)
     return 0
 
 

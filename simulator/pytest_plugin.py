@@ -12,7 +12,8 @@ credentials in ``VOICESIM_REAL_APP_KEY``/``VOICESIM_REAL_APP_SECRET``/``VOICESIM
 and the simulator-only helpers (the clock, ports, chaos through the control API) skip the test.
 ``voice_platform_factory`` starts simulators with settings of the test's own
 (``await voice_platform_factory(call_ports=7)``), as aiohttp's ``aiohttp_server`` starts servers.
-Built on pytest-aiohttp's ``aiohttp_server``.
+Simulators are served as ``voicesim serve`` serves them (``front.Site``: the API's lean path, aiohttp
+for the rest); the SP receiver runs on pytest-aiohttp's ``aiohttp_server``.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, AsyncIterator, Awaitable, Callable, NoReturn
 
 import pytest
+from aiohttp import web
 
 try:
     from pytest_asyncio import fixture as _async_fixture
@@ -33,6 +35,7 @@ from .app import create_app
 from .client import SimControl, VoiceClient
 from .clock import Clock
 from .config import DEMO_DISPLAY_NUMBER, Settings
+from .front import Site
 from .platform import Platform
 from .testing import DROP, Answer, Receiver
 
@@ -230,7 +233,7 @@ VoicePlatformFactory = Callable[..., Awaitable[VoicePlatform]]
 
 
 @_async_fixture
-async def voice_platform_factory(aiohttp_server: Any, sp_receiver: Receiver) -> AsyncIterator[VoicePlatformFactory]:
+async def voice_platform_factory(sp_receiver: Receiver) -> AsyncIterator[VoicePlatformFactory]:
     """Start simulators for one test: ``await voice_platform_factory(**settings)`` is a fresh one on a free port.
 
     ``settings`` override ``Settings`` fields (a manual clock by default); ``clock=`` shares
@@ -242,13 +245,16 @@ async def voice_platform_factory(aiohttp_server: Any, sp_receiver: Receiver) -> 
         settings = replace(Settings(manual_clock=True, push_timeout=5.0), **overrides)
         platform = Platform(settings, clock or Clock(manual=True, start=START))
         sp_receiver.clock = platform.clock
-        server = await aiohttp_server(create_app(platform=platform), host="127.0.0.1")
-        base = str(server.make_url("")).rstrip("/")
+        runner = web.AppRunner(create_app(platform=platform), access_log=None)
+        await runner.setup()
+        site = Site(runner, "127.0.0.1", 0)  # as `voicesim serve`: the API's lean path, aiohttp for the rest
+        await site.start()
+        base = f"http://127.0.0.1:{site.port}"
         client = VoiceClient(base, settings.app_key, settings.app_secret)
         control = SimControl(base, settings.control_token)
         vp = VoicePlatform(base, settings.app_key, settings.app_secret, settings.display_numbers[0], client,
                            sp_receiver, platform, control, settings)
-        vp._closers += [client.close, control.close]
+        vp._closers += [client.close, control.close, runner.cleanup]
         made.append(vp)
         return vp
 

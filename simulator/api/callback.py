@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
-
 from ..config import AppConfig
 from ..engine import Leg
 from ..errors import invalid
+from ..front import Answer, Request
 from ..platform import Platform
 from . import fields
-from ._http import platform_api, success
+from ._http import success
+from .endpoint import platform_api
 
 
 @platform_api()
-def click_to_call(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
+def click_to_call(request: Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> Answer:
     """Check the request, place the call to A, answer at once with its ``sessionId``."""
     display = fields.number(body, "displayNbr", required=True)
     caller = fields.number(body, "callerNbr", required=True)
@@ -39,6 +39,6 @@ def click_to_call(request: web.Request, platform: Platform, app: AppConfig, body
     voices = [n for n in (last_min_voice, wait_voice, hint_tone, pre_voice_name) if n is not None]
     call = platform.click_to_call(app, display, caller, Leg(display_callee, callee), max_minutes=max_minutes,
                                   pre_voice=pre_voice_name if play_pre_voice else None, voices=voices,
-                                  record=record, party_type=party_type, base_url=str(request.url.origin()),
+                                  record=record, party_type=party_type, base_url=request.origin(),
                                   status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

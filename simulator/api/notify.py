@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
-
 from ..config import AppConfig
 from ..engine import Play
 from ..errors import PlatformError, invalid
+from ..front import Answer, Request
 from ..media import fill
 from ..platform import Platform
 from . import fields
-from ._http import platform_api, success
+from ._http import success
+from .endpoint import platform_api
 
 MAX_PLAYS = 5
 
@@ -65,7 +65,7 @@ def _plays(platform: Platform, body: dict[str, Any]) -> list[Play]:
 
 
 @platform_api()
-def call_notify(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
+def call_notify(request: Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> Answer:
     """Check the request, place the call, answer at once with its ``sessionId``."""
     display = fields.number(body, "displayNbr", required=True)
     callee = fields.number(body, "calleeNbr", required=True)

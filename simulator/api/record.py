@@ -11,13 +11,15 @@ from aiohttp import web
 
 from ..config import AppConfig
 from ..errors import PlatformError, invalid
+from ..front import Answer, Request
 from ..platform import Platform
 from ..recordings import wav_size, write_wav
-from ._http import PLATFORM, platform_api, refusal
+from ._http import refusal
+from .endpoint import PLATFORM, aiohttp_answer, platform_api
 
 
 @platform_api(session_id=False, json_body=False)
-def record_url(request: web.Request, platform: Platform, app: AppConfig, query: dict[str, Any]) -> web.Response:
+def record_url(request: Request, platform: Platform, app: AppConfig, query: dict[str, Any]) -> Answer:
     """Turn a bill's ``recordObjectName`` and ``recordDomain`` into a download address."""
     name = query.get("fileName")
     domain = query.get("recordDomain")
@@ -26,8 +28,8 @@ def record_url(request: web.Request, platform: Platform, app: AppConfig, query: 
     if not domain:
         raise invalid("recordDomain is required")
     rec = platform.record_url(app, name, domain)
-    location = f"{request.url.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
-    return web.Response(status=301, headers={"Location": location})
+    location = f"{request.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
+    return Answer(301, None, {"Location": location})
 
 
 async def download(request: web.Request) -> web.StreamResponse:
@@ -36,7 +38,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     try:
         rec = platform.recording_file(request.match_info["bucket"], request.match_info["name"])
     except PlatformError as exc:
-        return refusal(exc)
+        return aiohttp_answer(refusal(exc))
     seconds = rec.seconds
     resp = web.StreamResponse(headers={"Content-Type": "audio/wav",
                                        "Content-Disposition": f'attachment; filename="{rec.name}"'})

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
-
 from ..config import AppConfig
 from ..errors import invalid
+from ..front import Answer, Request
 from ..platform import Platform
 from . import fields
-from ._http import platform_api, success
+from ._http import success
+from .endpoint import platform_api
 
 
 @platform_api()
-def call_verify(request: web.Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> web.Response:
+def call_verify(request: Request, platform: Platform, app: AppConfig, body: dict[str, Any]) -> Answer:
     """Check the request, place the call, answer at once with its ``sessionId``."""
     display = fields.number(body, "displayNbr", required=True)
     callee = fields.number(body, "calleeNbr", required=True)

@@ -27,6 +27,7 @@ from ..app import create_app
 from ..client import VoiceClient, b64
 from ..config import MAX_PORTS, MAX_SPEED, MIN_SPEED, Settings
 from ..control import JOURNAL, TALLY
+from ..front import Site
 from ..journal import Journal, figures
 from ..lateness import behind
 from ..platform import Platform
@@ -123,7 +124,7 @@ class Demo:
         await self.receiver.start()
         runner = web.AppRunner(self.http, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, self.options.host, self.options.port).start()
+        await Site(runner, self.options.host, self.options.port).start()
         if self.options.tune_gc:
             collector.tune()
         host, port = runner.addresses[0][:2]
