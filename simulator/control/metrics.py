@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ..delivery import RETRYING
 from ..engine import ALERTING, ANSWERED, CALLOUT
+from ..front import LEAN, FrontStats
 from ..journal import Journal
 from ..lateness import behind
 from ..platform import Platform
@@ -31,8 +32,8 @@ def _family(name: str, kind: str, help_text: str, samples: Iterable[tuple[dict[s
     return lines
 
 
-def render(platform: Platform, journal: Journal) -> str:
-    """Every metric, as text."""
+def render(platform: Platform, journal: Journal, front: FrontStats | None = None) -> str:
+    """Every metric, as text (``front``: the lean path's figures, when the app has one)."""
     live = platform.engine.counts()
     owed = list(platform.delivery.owed.values())
     ports = platform.ports
@@ -72,6 +73,13 @@ def render(platform: Platform, journal: Journal) -> str:
                      "1 when events run a simulated second or more late (p99): the simulator cannot keep its speed.",
                      [({}, int(behind(late.p99, None if clock.manual else clock.speed)))])
     lines += _journal(journal)
+    if front is not None:
+        lines += _family("voicesim_http_lean_answers_total", "counter",
+                         "Platform API requests answered on the lean path (the plain POSTs on connections that "
+                         "asked nothing else).", [({}, front.lean_answers)])
+        lines += _family("voicesim_http_handed_off_total", "counter",
+                         "Connections the lean path handed to aiohttp, at their first request it does not serve.",
+                         [({}, front.handed_off)])
     return "\n".join(lines) + "\n"
 
 
@@ -97,5 +105,6 @@ def _journal(journal: Journal) -> list[str]:
 async def metrics(request: web.Request) -> web.Response:
     """``GET /_sim/metrics``: Prometheus text format."""
     platform, journal = parts(request)
-    return web.Response(text=render(platform, journal), content_type="text/plain",
+    lean = request.app.get(LEAN)
+    return web.Response(text=render(platform, journal, lean.stats if lean else None), content_type="text/plain",
                         headers={"X-Content-Type-Options": "nosniff"}, charset="utf-8")

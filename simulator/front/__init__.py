@@ -4,8 +4,8 @@
 application serves leanly (``LEAN`` on it); ``connection``: the lean protocol and its hand-off to
 aiohttp; ``site``: the aiohttp site that listens with it, and ``run``.
 """
-from .lean import LEAN, LeanApi, LeanRoute
+from .lean import LEAN, FrontStats, LeanApi, LeanRoute
 from .message import Answer, Request, encode
 from .site import Site, run
 
-__all__ = ["LEAN", "Answer", "LeanApi", "LeanRoute", "Request", "Site", "encode", "run"]
+__all__ = ["LEAN", "Answer", "FrontStats", "LeanApi", "LeanRoute", "Request", "Site", "encode", "run"]

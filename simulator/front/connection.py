@@ -38,7 +38,7 @@ _HEADS_OFF = frozenset({"transfer-encoding", "expect", "upgrade"})
 class Front:
     """Makes a ``Connection`` of each connection a server accepts (the ``create_server`` factory)."""
 
-    __slots__ = ("routes", "raw_paths", "max_body", "keepalive_timeout", "body_timeout", "fault", "loop",
+    __slots__ = ("routes", "raw_paths", "max_body", "keepalive_timeout", "body_timeout", "fault", "stats", "loop",
                  "connections", "aiohttp")
 
     def __init__(self, api: LeanApi, aiohttp: Callable[[], asyncio.Protocol],
@@ -49,6 +49,7 @@ class Front:
         self.keepalive_timeout = api.keepalive_timeout
         self.body_timeout = api.body_timeout
         self.fault = api.fault
+        self.stats = api.stats
         self.loop = loop
         self.connections: set[Connection] = set()  # those still on the lean path, to close when the site stops
         self.aiohttp = aiohttp  # aiohttp's handler factory (``web.Server``), for connections handed off
@@ -202,6 +203,7 @@ class Connection(asyncio.Protocol):
         return Request("POST", path, query, headers, b"", self._scheme, host)
 
     def _respond(self, request: Request) -> None:
+        self._front.stats.lean_answers += 1
         try:
             result = self._front.routes[request.path](request)
         except Exception:
@@ -268,6 +270,7 @@ class Connection(asyncio.Protocol):
             self._timer.cancel()
             self._timer = None
         self._front.connections.discard(self)
+        self._front.stats.handed_off += 1
         handler: Any = self._front.aiohttp()
         transport.set_protocol(handler)
         handler.connection_made(transport)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -10,6 +10,14 @@ from .message import Answer, Request
 
 # An answer now, or (scenario chaos, a data dir's sync) one to wait for.
 LeanRoute = Callable[[Request], "Answer | Awaitable[Answer]"]
+
+
+@dataclass(slots=True)
+class FrontStats:
+    """What the lean path did: requests it answered, connections it handed to aiohttp."""
+
+    lean_answers: int = 0
+    handed_off: int = 0
 
 
 @dataclass(slots=True, frozen=True)
@@ -25,6 +33,7 @@ class LeanApi:
     keepalive_timeout: float
     body_timeout: float
     fault: Answer
+    stats: FrontStats = field(default_factory=FrontStats)
 
 
 LEAN = web.AppKey("voicesim_lean_api", LeanApi)
