@@ -1,17 +1,18 @@
 """One client connection on the lean path, until it asks for something only aiohttp serves.
 
 aiohttp's server costs about 120 us of CPU a request on the development VM before any handler
-runs, more than the platform API's own work; a keep-alive protocol on httptools (the parser the
-push client already uses) costs a fifth of that. So the listening socket speaks this protocol
-first. It frames requests itself and serves, here, only the plainest kind: ``POST`` to a lean path,
-HTTP/1.1 kept alive, a ``Host``, a ``Content-Length`` within the body limit, no
-``Transfer-Encoding``/``Expect``/``Upgrade``, a head within aiohttp's limits that httptools parses.
-At the first byte that is anything else (a ``GET``, the control API, a malformed or oversized head,
-a chunked body) the connection is handed, with every byte of that request, to aiohttp's own
-handler, which answers it and everything after it exactly as it always did. What is served here
-is answered byte for byte as aiohttp would (but the ``Date``), in order, with its timeouts:
-``keepalive_timeout`` from the connection's start or its last answer until a head has arrived,
-``body_timeout`` from the head until the body has.
+runs, more than the platform API's own work; a keep-alive protocol that frames requests itself
+costs a fraction of that. So the listening socket speaks this protocol first. It serves, here,
+only the plainest kind of request: ``POST`` to a lean path, HTTP/1.1, kept alive, one ``Host``,
+one ``Content-Length`` within the body limit, no ``Transfer-Encoding``/``Expect``/``Upgrade``, a
+head within aiohttp's limits written in a strict subset of HTTP/1.1 (``_HEAD``: RFC 9110 token
+names, visible-ASCII values, CRLF line ends) so that nothing a stricter parser would refuse is
+served. At the first byte that is anything else (a ``GET``, the control API, a malformed or
+oversized head, a chunked body) the connection is handed, with every byte of that request, to
+aiohttp's own handler (llhttp), which answers it and everything after it exactly as it always did.
+What is served here is answered byte for byte as aiohttp would (but the ``Date``), in order, with
+its timeouts: ``keepalive_timeout`` from the connection's start or its last answer until a head
+has arrived, ``body_timeout`` from the head until the body has.
 """
 from __future__ import annotations
 
@@ -21,30 +22,31 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import httptools
 from multidict import CIMultiDict
 
-from .lean import LeanApi
+from .lean import LeanApi, LeanRoute
 from .message import Answer, Request, encode
 
 log = logging.getLogger("aiohttp.server")  # where aiohttp logs a handler's failure: the same place
 _HEAD_LIMIT = 8190  # aiohttp's line and field limit; any longer head is aiohttp's to judge
 _MAX_HEADERS = 64  # aiohttp allows 128: more than this is unusual enough to leave to it
 _START = b"POST /"
-_LINE = re.compile(rb"POST (/[!-~]*) HTTP/1\.1")
-_HEADS_OFF = frozenset({"transfer-encoding", "expect", "upgrade"})
+_LINE = re.compile(rb"POST /[!-~]* HTTP/1\.1")
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+# The whole head, strictly: request line, then fields of a token name and a value of visible ASCII and spaces.
+_HEAD = re.compile(r"POST (/[!-~]*) HTTP/1\.1\r\n((?:" + _TOKEN + r":[ -~]*\r\n)*)\r\n")
+_FIELD = re.compile(r"(" + _TOKEN + r"):[ ]*([^\r]*)\r\n")  # on a head _HEAD took, with no value ending in a space
 
 
 class Front:
     """Makes a ``Connection`` of each connection a server accepts (the ``create_server`` factory)."""
 
-    __slots__ = ("routes", "raw_paths", "max_body", "keepalive_timeout", "body_timeout", "fault", "stats", "loop",
+    __slots__ = ("routes", "max_body", "keepalive_timeout", "body_timeout", "fault", "stats", "loop",
                  "connections", "aiohttp")
 
     def __init__(self, api: LeanApi, aiohttp: Callable[[], asyncio.Protocol],
                  loop: asyncio.AbstractEventLoop) -> None:
         self.routes = api.routes
-        self.raw_paths = frozenset(path.encode("ascii") for path in api.routes)
         self.max_body = api.max_body
         self.keepalive_timeout = api.keepalive_timeout
         self.body_timeout = api.body_timeout
@@ -61,19 +63,17 @@ class Front:
 class Connection(asyncio.Protocol):
     """A connection served on the lean path (see the module's docstring)."""
 
-    __slots__ = ("_front", "_transport", "_buf", "_parser", "_url", "_fields", "_need", "_body_at", "_request", "_busy",
-                 "_write_paused", "_deadline", "_timer", "_scheme", "_open")
+    __slots__ = ("_front", "_transport", "_buf", "_body_at", "_need", "_request", "_route", "_busy", "_write_paused",
+                 "_deadline", "_timer", "_scheme", "_open")
 
     def __init__(self, front: Front) -> None:
         self._front = front
         self._transport: asyncio.Transport | None = None
-        self._buf = bytearray()
-        self._parser = httptools.HttpRequestParser(self)
-        self._url = b""
-        self._fields: list[tuple[bytes, bytes]] = []
-        self._body_at = 0
+        self._buf = b""  # bytes received and not yet answered, from the start of a request
+        self._body_at = 0  # where the body of the request being read starts
         self._need = 0  # bytes of the request being read, head and body; 0 while its head is incomplete
         self._request: Request | None = None
+        self._route: LeanRoute | None = None
         self._busy = False  # an answer is being worked out by a task
         self._write_paused = False
         self._deadline = 0.0
@@ -99,7 +99,7 @@ class Connection(asyncio.Protocol):
             self._timer = None
 
     def data_received(self, data: bytes) -> None:
-        self._buf += data
+        self._buf = self._buf + data if self._buf else data
         if not self._busy and not self._write_paused:
             self._serve()
         elif len(self._buf) > self._front.max_body + _HEAD_LIMIT and self._transport is not None:
@@ -113,99 +113,75 @@ class Connection(asyncio.Protocol):
         if not self._busy:
             self._serve()
 
-    # httptools callbacks
-
-    def on_url(self, url: bytes) -> None:
-        self._url += url
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._fields.append((name, value))
-
-    # the lean path
-
     def close(self) -> None:
         """Close the connection (a site stopping): a request in the middle of being read is dropped."""
         if self._transport is not None:
             self._transport.close()
 
+    # the lean path
+
     def _serve(self) -> None:
         """Answer every whole request in the buffer, until one must wait, or hand the connection off."""
         while self._open and not self._busy and not self._write_paused:
-            buf = self._buf
-            if not self._need:
-                if not buf:
-                    return
-                if not self._head():
-                    return
-            if len(buf) < self._need:
+            if not self._need and (not self._buf or not self._head()):
+                return
+            buf, need = self._buf, self._need
+            if len(buf) < need:
+                if self._transport is not None:
+                    self._transport.resume_reading()  # the body may be larger than what paused reading
                 return  # the body is on its way: body_timeout, armed by _head, applies
-            need = self._need
-            request = self._request
-            assert request is not None
-            if need > self._body_at:
-                request.body = body = bytes(buf[self._body_at:need])
-                self._parser.feed_data(body)  # keeps httptools in step for the next request
-            del buf[:need]
+            request, route = self._request, self._route
+            assert request is not None and route is not None
+            request.body = buf[self._body_at:need]
+            self._buf = buf[need:]
             self._need = 0
-            self._request = None
-            self._respond(request)
+            self._request = self._route = None
+            self._respond(request, route)
 
     def _head(self) -> bool:
         """Read the head of the request at the buffer's start; False while it must wait (or was handed off)."""
         buf = self._buf
-        if not buf.startswith(_START[:len(buf)]):
-            return self._hand_off()
-        end = buf.find(b"\r\n\r\n")
+        end = buf.find(b"\r\n\r\n", 0, _HEAD_LIMIT)
         if end < 0:
             line_end = buf.find(b"\r\n")
-            if (len(buf) > _HEAD_LIMIT or buf.count(b"\n") != buf.count(b"\r\n")
-                    or (line_end >= 0 and not self._lean_line(bytes(buf[:line_end])))):
+            if (not buf.startswith(_START[:len(buf)]) or len(buf) >= _HEAD_LIMIT
+                    or buf.count(b"\n") != buf.count(b"\r\n")
+                    or (line_end >= 0 and _LINE.fullmatch(buf, 0, line_end) is None)):
                 return self._hand_off()
             return False  # keepalive_timeout, armed at the last answer, applies
-        head = bytes(buf[:end + 4])
-        if len(head) > _HEAD_LIMIT or not self._lean_line(head[:head.find(b"\r\n")]):
+        try:
+            head = buf[:end + 4].decode("ascii")
+        except UnicodeDecodeError:
             return self._hand_off()
-        request = self._parse(head)
-        if request is None:
+        match = _HEAD.fullmatch(head)
+        if match is None or " \r\n" in head:  # trailing spaces: rare, and theirs to trim as aiohttp would
             return self._hand_off()
-        self._request = request
-        self._body_at = len(head)
-        self._need = len(head) + int(request.headers["Content-Length"])
+        path, _, query = match.group(1).partition("?")
+        route = self._front.routes.get(path)
+        fields = _FIELD.findall(match.group(2))
+        if route is None or len(fields) > _MAX_HEADERS:
+            return self._hand_off()
+        headers: CIMultiDict[str] = CIMultiDict(fields)
+        lengths = headers.getall("Content-Length", ())
+        hosts = headers.getall("Host", ())
+        connection = headers.get("Connection")
+        if (len(lengths) != 1 or len(hosts) != 1 or not lengths[0].isdigit() or len(lengths[0]) > 12
+                or int(lengths[0]) > self._front.max_body or "Transfer-Encoding" in headers
+                or "Expect" in headers or "Upgrade" in headers
+                or (connection is not None and connection.lower() != "keep-alive")):
+            return self._hand_off()
+        self._request = Request("POST", path, query, headers, b"", self._scheme, hosts[0])
+        self._route = route
+        self._body_at = end + 4
+        self._need = end + 4 + int(lengths[0])
         if len(buf) < self._need:
             self._wait(self._front.body_timeout)
         return True
 
-    def _lean_line(self, line: bytes) -> bool:
-        match = _LINE.fullmatch(line)
-        return match is not None and match.group(1).partition(b"?")[0] in self._front.raw_paths
-
-    def _parse(self, head: bytes) -> Request | None:
-        """The request ``head`` begins, if it is one served here."""
-        self._url = b""
-        self._fields.clear()
-        try:
-            self._parser.feed_data(head)
-        except httptools.HttpParserError:  # malformed (aiohttp answers it), or an upgrade
-            self._parser = httptools.HttpRequestParser(self)
-            return None
-        fields = self._fields
-        if len(fields) > _MAX_HEADERS or not self._parser.should_keep_alive():
-            return None
-        headers: CIMultiDict[str] = CIMultiDict(
-            (name.decode("utf-8", "surrogateescape"), value.decode("utf-8", "surrogateescape"))
-            for name, value in fields)
-        length = headers.get("Content-Length")
-        host = headers.get("Host")
-        if (length is None or host is None or not length.isdigit() or int(length) > self._front.max_body
-                or any(name.lower() in _HEADS_OFF for name in headers)):
-            return None
-        path, _, query = self._url.decode("ascii").partition("?")
-        return Request("POST", path, query, headers, b"", self._scheme, host)
-
-    def _respond(self, request: Request) -> None:
+    def _respond(self, request: Request, route: LeanRoute) -> None:
         self._front.stats.lean_answers += 1
         try:
-            result = self._front.routes[request.path](request)
+            result = route(request)
         except Exception:
             log.exception("Error handling request")
             self._write(self._front.fault, close=True)
@@ -251,9 +227,7 @@ class Connection(asyncio.Protocol):
 
     def _expire(self) -> None:
         self._timer = None
-        if not self._open:
-            return
-        if self._busy:  # no deadline while an answer is being worked out; the next answer sets one
+        if not self._open or self._busy:  # no deadline while an answer is worked out; the answer sets the next
             return
         loop = self._front.loop
         if loop.time() < self._deadline:
@@ -274,7 +248,7 @@ class Connection(asyncio.Protocol):
         handler: Any = self._front.aiohttp()
         transport.set_protocol(handler)
         handler.connection_made(transport)
-        data, self._buf = bytes(self._buf), bytearray()
+        data, self._buf = self._buf, b""
         if data:
             handler.data_received(data)
         transport.resume_reading()
