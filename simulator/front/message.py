@@ -15,8 +15,9 @@ from aiohttp.http import SERVER_SOFTWARE
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
 
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
-_TAIL = f"\r\nServer: {SERVER_SOFTWARE}\r\n".encode("latin-1")
+_STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode() for status in HTTPStatus}
+_SERVER = f"\r\nServer: {SERVER_SOFTWARE}\r\n".encode("latin-1")
+_CLOSE = b"Connection: close\r\n"
 
 
 @dataclass(slots=True)
@@ -77,9 +78,8 @@ _DATE = _Clock()
 def encode(answer: Answer, close: bool = False) -> bytes:
     """``answer`` on the wire (HTTP/1.1), its headers in aiohttp's order; ``close`` adds ``Connection: close``."""
     body = answer.body or b""
-    head = [f"HTTP/1.1 {answer.status} {_REASONS.get(answer.status, '')}"]
-    head += [f"{name}: {value}" for name, value in answer.headers.items()]
-    head.append(f"Content-Length: {len(body)}")
-    if close:
-        head.append("Connection: close")
-    return ("\r\n".join(head) + "\r\nDate: ").encode("latin-1") + _DATE.date() + _TAIL + b"\r\n" + body
+    status = answer.status
+    line = _STATUS_LINES.get(status) or f"HTTP/1.1 {status} \r\n".encode()  # aiohttp: no phrase it does not know
+    fields = "".join([f"{name}: {value}\r\n" for name, value in answer.headers.items()]).encode("latin-1")
+    return b"".join((line, fields, b"Content-Length: %d\r\nDate: " % len(body), _DATE.date(), _SERVER,
+                     _CLOSE if close else b"", b"\r\n", body))
