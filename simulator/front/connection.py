@@ -64,18 +64,20 @@ class Connection(asyncio.Protocol):
     """A connection served on the lean path (see the module's docstring)."""
 
     __slots__ = ("_front", "_transport", "_buf", "_body_at", "_need", "_request", "_route", "_busy", "_write_paused",
-                 "_deadline", "_timer", "_scheme", "_open")
+                 "_reading_paused", "_deadline", "_timer", "_scheme", "_open")
 
     def __init__(self, front: Front) -> None:
         self._front = front
         self._transport: asyncio.Transport | None = None
-        self._buf = b""  # bytes received and not yet answered, from the start of a request
+        # bytes received and not yet answered, from the start of a request
+        self._buf: bytes | bytearray = b""
         self._body_at = 0  # where the body of the request being read starts
         self._need = 0  # bytes of the request being read, head and body; 0 while its head is incomplete
         self._request: Request | None = None
         self._route: LeanRoute | None = None
         self._busy = False  # an answer is being worked out by a task
         self._write_paused = False
+        self._reading_paused = False
         self._deadline = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._scheme = "http"
@@ -99,11 +101,18 @@ class Connection(asyncio.Protocol):
             self._timer = None
 
     def data_received(self, data: bytes) -> None:
-        self._buf = self._buf + data if self._buf else data
+        buf = self._buf
+        if not buf:
+            self._buf = data  # the usual case, a whole request in one read: no copy
+        elif isinstance(buf, bytearray):
+            buf += data  # a request in many reads grows in place, never copied whole again
+        else:
+            self._buf = bytearray(buf) + data
         if not self._busy and not self._write_paused:
             self._serve()
         elif len(self._buf) > self._front.max_body + _HEAD_LIMIT and self._transport is not None:
-            self._transport.pause_reading()  # a client pipelining faster than its answers are read
+            self._reading_paused = True  # a client pipelining faster than it reads its answers
+            self._transport.pause_reading()
 
     def pause_writing(self) -> None:
         self._write_paused = True
@@ -124,19 +133,21 @@ class Connection(asyncio.Protocol):
         """Answer every whole request in the buffer, until one must wait, or hand the connection off."""
         while self._open and not self._busy and not self._write_paused:
             if not self._need and (not self._buf or not self._head()):
-                return
+                break
             buf, need = self._buf, self._need
             if len(buf) < need:
-                if self._transport is not None:
-                    self._transport.resume_reading()  # the body may be larger than what paused reading
-                return  # the body is on its way: body_timeout, armed by _head, applies
+                break  # the body is on its way: body_timeout, armed by _head, applies
             request, route = self._request, self._route
             assert request is not None and route is not None
-            request.body = buf[self._body_at:need]
-            self._buf = buf[need:]
+            request.body = bytes(buf[self._body_at:need])
+            self._buf = buf[need:] if len(buf) > need else b""
             self._need = 0
             self._request = self._route = None
             self._respond(request, route)
+        if self._reading_paused and self._open and not self._busy and not self._write_paused:
+            self._reading_paused = False  # what was waiting is answered: read on
+            if self._transport is not None:
+                self._transport.resume_reading()
 
     def _head(self) -> bool:
         """Read the head of the request at the buffer's start; False while it must wait (or was handed off)."""
@@ -250,6 +261,6 @@ class Connection(asyncio.Protocol):
         handler.connection_made(transport)
         data, self._buf = self._buf, b""
         if data:
-            handler.data_received(data)
+            handler.data_received(bytes(data))
         transport.resume_reading()
         return False
