@@ -42,6 +42,15 @@ def json_object(raw: bytes) -> dict[str, Any]:
     return doc
 
 
+def origin_of(request: Request) -> str:
+    """Where ``request`` was sent (``scheme://host:port``), or 1010002 (HTTP 400) for a ``Host`` that names none."""
+    try:
+        return request.origin()
+    except ValueError:  # a port out of range, not a number, an empty Host: what was asked cannot be read
+        raise PlatformError(1010002, "HTTP request could not be read: Host is not a host[:port]",
+                            http_status=400) from None
+
+
 def answer(doc: dict[str, Any], status: int = 200) -> Answer:
     """A JSON answer with the platform's content type."""
     return Answer(status, json_bytes(doc), _JSON_HEADERS)

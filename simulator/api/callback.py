@@ -9,7 +9,7 @@ from ..errors import invalid
 from ..front import Answer, Request
 from ..platform import Platform
 from . import fields
-from ._http import success
+from ._http import origin_of, success
 from .endpoint import platform_api
 
 
@@ -39,6 +39,6 @@ def click_to_call(request: Request, platform: Platform, app: AppConfig, body: di
     voices = [n for n in (last_min_voice, wait_voice, hint_tone, pre_voice_name) if n is not None]
     call = platform.click_to_call(app, display, caller, Leg(display_callee, callee), max_minutes=max_minutes,
                                   pre_voice=pre_voice_name if play_pre_voice else None, voices=voices,
-                                  record=record, party_type=party_type, base_url=request.origin(),
+                                  record=record, party_type=party_type, base_url=origin_of(request),
                                   status_url=status_url, fee_url=fee_url, user_data=user_data)
     return success(call.session_id, platform.ports.idle if want_idle else None)

@@ -14,7 +14,7 @@ from ..errors import PlatformError, invalid
 from ..front import Answer, Request
 from ..platform import Platform
 from ..recordings import wav_size, write_wav
-from ._http import refusal
+from ._http import origin_of, refusal
 from .endpoint import PLATFORM, aiohttp_answer, platform_api
 
 
@@ -28,7 +28,7 @@ def record_url(request: Request, platform: Platform, app: AppConfig, query: dict
     if not domain:
         raise invalid("recordDomain is required")
     rec = platform.record_url(app, name, domain)
-    location = f"{request.origin()}/voicesim-record/{rec.bucket}/{rec.name}"
+    location = f"{origin_of(request)}/voicesim-record/{rec.bucket}/{rec.name}"
     return Answer(301, None, {"Location": location})
 
 
