@@ -51,7 +51,12 @@ async def main(live: int, window: float) -> None:
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+    try:
+        from simulator.front import Site
+    except ImportError:  # code from before the front: aiohttp alone
+        await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+    else:
+        await Site(runner, "127.0.0.1", settings.port).start()  # as `voicesim serve` listens
     try:
         from simulator.collector import tune as tune_gc
     except ImportError:  # code from before the collector was tuned
