@@ -4,7 +4,8 @@ An idle keep-alive connection, or one still sending its request line and headers
 closed ``keepalive_timeout`` real seconds after it opened or after its last answer
 (aiohttp's keep-alive timer, which covers both); a request whose body has not fully
 arrived ``body_timeout`` real seconds after its headers has its connection closed.
-Neither can then hold the server, a file descriptor or a handler for long.
+Neither can then hold the server, a file descriptor or a handler for long. The front's lean path
+(``front/connection.py``) keeps the same two deadlines on the connections it serves itself.
 """
 from __future__ import annotations
 
