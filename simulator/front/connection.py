@@ -35,6 +35,7 @@ _LINE = re.compile(rb"POST /[!-~]* HTTP/1\.1")
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 # The whole head, strictly: request line, then fields of a token name and a value of visible ASCII and spaces.
 _HEAD = re.compile(r"POST (/[!-~]*) HTTP/1\.1\r\n((?:" + _TOKEN + r":[ -~]*\r\n)*)\r\n")
+_OFF = frozenset({"transfer-encoding", "expect", "upgrade", "content-encoding", "sec-websocket-key1"})
 _FIELD = re.compile(r"(" + _TOKEN + r"):[ ]*([^\r]*)\r\n")  # on a head _HEAD took, with no value ending in a space
 
 
@@ -170,21 +171,22 @@ class Connection(asyncio.Protocol):
         path, _, query = match.group(1).partition("?")
         route = self._front.routes.get(path)
         fields = _FIELD.findall(match.group(2))
-        if route is None or len(fields) > _MAX_HEADERS:
+        names = {name.lower() for name, _ in fields}
+        # Any name twice (aiohttp refuses some names twice: all go to it, one rule), a body to inflate,
+        # framing or a protocol switch of its own: aiohttp's to read.
+        if (route is None or len(fields) > _MAX_HEADERS or len(names) != len(fields) or not _OFF.isdisjoint(names)
+                or "host" not in names or "content-length" not in names):
             return self._hand_off()
         headers: CIMultiDict[str] = CIMultiDict(fields)
-        lengths = headers.getall("Content-Length", ())
-        hosts = headers.getall("Host", ())
+        length = headers["Content-Length"]
         connection = headers.get("Connection")
-        if (len(lengths) != 1 or len(hosts) != 1 or not lengths[0].isdigit() or len(lengths[0]) > 12
-                or int(lengths[0]) > self._front.max_body or "Transfer-Encoding" in headers
-                or "Expect" in headers or "Upgrade" in headers
+        if (not length.isdigit() or len(length) > 12 or int(length) > self._front.max_body
                 or (connection is not None and connection.lower() != "keep-alive")):
             return self._hand_off()
-        self._request = Request("POST", path, query, headers, b"", self._scheme, hosts[0])
+        self._request = Request("POST", path, query, headers, b"", self._scheme, headers["Host"])
         self._route = route
         self._body_at = end + 4
-        self._need = end + 4 + int(lengths[0])
+        self._need = end + 4 + int(length)
         if len(buf) < self._need:
             self._wait(self._front.body_timeout)
         return True
@@ -232,9 +234,12 @@ class Connection(asyncio.Protocol):
 
     def _wait(self, seconds: float) -> None:
         loop = self._front.loop
-        self._deadline = loop.time() + seconds
-        if self._timer is None:
-            self._timer = loop.call_at(self._deadline, self._expire)
+        self._deadline = deadline = loop.time() + seconds
+        timer = self._timer
+        if timer is None or timer.when() > deadline:  # a later deadline waits for the timer; an earlier one cannot
+            if timer is not None:
+                timer.cancel()
+            self._timer = loop.call_at(deadline, self._expire)
 
     def _expire(self) -> None:
         self._timer = None
