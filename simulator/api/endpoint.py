@@ -126,7 +126,7 @@ def aiohttp_route(route: LeanRoute) -> Callable[[web.Request], Awaitable[web.Str
             body, too_large = await request.read(), False
         except web.HTTPRequestEntityTooLarge:
             body, too_large = b"", True
-        result = route(Request(request.method, request.path, request.query_string, request.headers, body,
+        result = route(Request(request.method, request.path, request.rel_url.raw_query_string, request.headers, body,
                                request.scheme, request.host, too_large))
         return aiohttp_answer(result if isinstance(result, Answer) else await result)
 

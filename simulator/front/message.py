@@ -24,7 +24,8 @@ _CLOSE = b"Connection: close\r\n"
 class Request:
     """What a handler may read of one request: its line, headers and (already read) body.
 
-    ``body_too_large``: the body was over the limit and not read (``body`` is then empty).
+    ``path`` is decoded, ``query_string`` as sent (percent-encoded); ``body_too_large``: the body was
+    over the limit and not read (``body`` is then empty).
     """
 
     method: str

@@ -152,3 +152,10 @@ async def test_head_on_the_download_address_gives_its_size_without_the_audio(mak
             assert r.status == 200 and r.headers["Content-Type"] == "audio/wav"
             assert int(r.headers["Content-Length"]) == 44 + 5 * 8000 * 2
             assert await r.read() == b""
+
+
+async def test_a_file_name_is_read_from_the_query_exactly_once_decoded(sim):
+    # "%41" in a name travels as "%2541": the platform reads back "%41", never "A"
+    reply = await sim.client.record_url("rec%41 & co+1.wav", sim.settings.record_domain)
+    assert reply.status == 404
+    assert reply["resultdesc"].endswith("rec%41 & co+1.wav does not exist"), reply.body
