@@ -64,8 +64,8 @@ class Front:
 class Connection(asyncio.Protocol):
     """A connection served on the lean path (see the module's docstring)."""
 
-    __slots__ = ("_front", "_transport", "_buf", "_body_at", "_need", "_request", "_route", "_busy", "_write_paused",
-                 "_reading_paused", "_deadline", "_timer", "_scheme", "_open")
+    __slots__ = ("_front", "_transport", "_buf", "_body_at", "_need", "_request", "_route", "_busy", "_task",
+                 "_closing", "_write_paused", "_reading_paused", "_deadline", "_timer", "_scheme", "_open")
 
     def __init__(self, front: Front) -> None:
         self._front = front
@@ -77,6 +77,8 @@ class Connection(asyncio.Protocol):
         self._request: Request | None = None
         self._route: LeanRoute | None = None
         self._busy = False  # an answer is being worked out by a task
+        self._task: asyncio.Future[Answer] | None = None  # that task
+        self._closing = False  # the site is stopping: close once that answer is written
         self._write_paused = False
         self._reading_paused = False
         self._deadline = 0.0
@@ -124,9 +126,18 @@ class Connection(asyncio.Protocol):
             self._serve()
 
     def close(self) -> None:
-        """Close the connection (a site stopping): a request in the middle of being read is dropped."""
+        """Close the connection now: a request in the middle of being read, or of being answered, is dropped."""
         if self._transport is not None:
             self._transport.close()
+
+    def close_after_answer(self) -> asyncio.Future[Answer] | None:
+        """Close the connection (a site stopping): now when no answer is being worked out, else once that
+        answer is written; its task is returned to wait for."""
+        if self._task is None:
+            self.close()
+            return None
+        self._closing = True
+        return self._task
 
     # the lean path
 
@@ -203,11 +214,12 @@ class Connection(asyncio.Protocol):
             self._write(result)
             return
         self._busy = True
-        task = asyncio.ensure_future(result)
+        self._task = task = asyncio.ensure_future(result)
         task.add_done_callback(self._answered)
 
     def _answered(self, task: asyncio.Future[Answer]) -> None:
         self._busy = False
+        self._task = None
         if task.cancelled():
             self.close()
             return
@@ -216,7 +228,7 @@ class Connection(asyncio.Protocol):
             log.error("Error handling request", exc_info=exc)
             self._write(self._front.fault, close=True)
             return
-        self._write(task.result())
+        self._write(task.result(), close=self._closing)
         self._serve()
 
     def _write(self, answer: Answer, close: bool = False) -> None:

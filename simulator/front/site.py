@@ -10,6 +10,8 @@ from yarl import URL
 from .connection import Front
 from .lean import LEAN
 
+SHUTDOWN_WAIT = 10.0  # real seconds; an answer a scenario holds longer is given up (its connection closed)
+
 
 class Site(web.BaseSite):
     """A TCP site of ``runner`` (as ``web.TCPSite``) serving its application's ``LEAN`` routes leanly.
@@ -51,10 +53,16 @@ class Site(web.BaseSite):
         self._bound_port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        """Stop listening and close the connections still on the lean path (aiohttp closes its own)."""
+        """Stop listening and close the connections still on the lean path (aiohttp closes its own): the idle
+        at once, those working out an answer once it is written (waited for up to ``SHUTDOWN_WAIT`` seconds),
+        as aiohttp lets its handlers finish before the application's clean-up closes what they use."""
         await super().stop()
         if self._front is not None:
-            for connection in list(self._front.connections):
+            connections = self._front.connections
+            answers = [a for a in (c.close_after_answer() for c in list(connections)) if a is not None]
+            if answers:
+                await asyncio.wait(answers, timeout=SHUTDOWN_WAIT)
+            for connection in list(connections):  # answers a scenario held past the wait
                 connection.close()
 
 

@@ -14,6 +14,7 @@ from aiohttp import web
 from simulator import tls
 from simulator.api import paths
 from simulator.app import create_app
+from simulator.client import SimControl
 from simulator.config import Settings
 from simulator.front import Site
 from simulator.platform import Platform
@@ -208,3 +209,32 @@ async def test_stopping_the_site_closes_the_connections_on_the_lean_path(clock):
     finally:
         for writer in (idle_writer, half_writer, served_writer):
             writer.close()
+
+
+async def test_an_answer_held_when_the_site_stops_is_still_written_then_its_connection_closes(clock):
+    runner = web.AppRunner(create_app(platform=Platform(Settings(manual_clock=True), clock)), access_log=None)
+    await runner.setup()
+    site = Site(runner, "127.0.0.1", 0)
+    await site.start()
+    control = SimControl(f"http://127.0.0.1:{site.port}")
+    slow = "name: slow\noutcomes: [{outcome: answered}]\nchaos:\n  api:\n    latency: 5s\n"
+    assert (await control.request("POST", "scenarios", {"yaml": slow})).status == 200
+    await control.close()
+    reader, writer = await asyncio.open_connection("127.0.0.1", site.port)
+    try:
+        waiting = clock.pending
+        writer.write(post(paths.VERIFY, VERIFY))
+        for _ in range(100):  # until the request waits out its latency on the clock
+            if clock.pending > waiting:
+                break
+            await asyncio.sleep(0.01)
+        stopping = asyncio.ensure_future(runner.cleanup())
+        await asyncio.sleep(0.1)
+        assert not stopping.done()  # the stop waits for the answer being worked out
+        await clock.advance(5)
+        got = await answers(reader, 1)
+        assert [(status(a), body(a)["resultcode"]) for a in got] == [(200, "0")]
+        assert await closed(reader)
+        await asyncio.wait_for(stopping, 5.0)
+    finally:
+        writer.close()
