@@ -3,11 +3,11 @@
 aiohttp's server costs about 120 us of CPU a request on the development VM before any handler
 runs, more than the platform API's own work; a keep-alive protocol that frames requests itself
 costs a fraction of that. So the listening socket speaks this protocol first. It serves, here,
-only the plainest kind of request: ``POST`` to a lean path, HTTP/1.1, kept alive, one ``Host``,
-one ``Content-Length`` within the body limit, no ``Transfer-Encoding``/``Expect``/``Upgrade``, a
-head within aiohttp's limits written in a strict subset of HTTP/1.1 (``_HEAD``: RFC 9110 token
-names, visible-ASCII values, CRLF line ends) so that nothing a stricter parser would refuse is
-served. At the first byte that is anything else (a ``GET``, the control API, a malformed or
+only the plainest kind of request: ``POST`` to a lean path, HTTP/1.1, kept alive, a ``Host``, a
+``Content-Length`` within the body limit, no ``Transfer-Encoding``/``Expect``/``Upgrade``/
+``Content-Encoding``, no header name twice, a head within aiohttp's limits written in a strict
+subset of HTTP/1.1 (``_HEAD``: RFC 9110 token names, visible-ASCII values without trailing spaces,
+CRLF line ends) so that nothing aiohttp would refuse or read otherwise is served here. At the first byte that is anything else (a ``GET``, the control API, a malformed or
 oversized head, a chunked body) the connection is handed, with every byte of that request, to
 aiohttp's own handler (llhttp), which answers it and everything after it exactly as it always did.
 What is served here is answered byte for byte as aiohttp would (but the ``Date``), in order, with
