@@ -7,9 +7,10 @@ only the plainest kind of request: ``POST`` to a lean path, HTTP/1.1, kept alive
 ``Content-Length`` within the body limit, no ``Transfer-Encoding``/``Expect``/``Upgrade``/
 ``Content-Encoding``, no header name twice, a head within aiohttp's limits written in a strict
 subset of HTTP/1.1 (``_HEAD``: RFC 9110 token names, visible-ASCII values without trailing spaces,
-CRLF line ends) so that nothing aiohttp would refuse or read otherwise is served here. At the first byte that is anything else (a ``GET``, the control API, a malformed or
-oversized head, a chunked body) the connection is handed, with every byte of that request, to
-aiohttp's own handler (llhttp), which answers it and everything after it exactly as it always did.
+CRLF line ends) so that nothing aiohttp would refuse or read otherwise is served here. At the
+first byte that is anything else (a ``GET``, the control API, a malformed or oversized head, a
+chunked body) the connection is handed, with every byte of that request, to aiohttp's own handler
+(llhttp), which answers it and everything after it exactly as it always did.
 What is served here is answered byte for byte as aiohttp would (but the ``Date``), in order, with
 its timeouts: ``keepalive_timeout`` from the connection's start or its last answer until a head
 has arrived, ``body_timeout`` from the head until the body has.
