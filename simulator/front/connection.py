@@ -65,7 +65,7 @@ class Front:
 class Connection(asyncio.Protocol):
     """A connection served on the lean path (see the module's docstring)."""
 
-    __slots__ = ("_front", "_transport", "_buf", "_body_at", "_need", "_request", "_route", "_busy", "_task",
+    __slots__ = ("_front", "_transport", "_buf", "_pos", "_body_at", "_need", "_request", "_route", "_busy", "_task",
                  "_closing", "_write_paused", "_reading_paused", "_deadline", "_timer", "_scheme", "_open")
 
     def __init__(self, front: Front) -> None:
@@ -73,8 +73,9 @@ class Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         # bytes received and not yet answered, from the start of a request
         self._buf: bytes | bytearray = b""
-        self._body_at = 0  # where the body of the request being read starts
-        self._need = 0  # bytes of the request being read, head and body; 0 while its head is incomplete
+        self._pos = 0  # where the request being read starts in it (those before are answered)
+        self._body_at = 0  # where that request's body starts
+        self._need = 0  # where that request ends (head and body); 0 while its head is incomplete
         self._request: Request | None = None
         self._route: LeanRoute | None = None
         self._busy = False  # an answer is being worked out by a task
@@ -106,10 +107,17 @@ class Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         buf = self._buf
+        if self._pos:  # what was answered goes, once a read, rather than once an answer
+            buf = buf[self._pos:]
+            self._pos = 0
+            if self._need:
+                self._body_at -= len(self._buf) - len(buf)
+                self._need -= len(self._buf) - len(buf)
         if not buf:
             self._buf = data  # the usual case, a whole request in one read: no copy
         elif isinstance(buf, bytearray):
             buf += data  # a request in many reads grows in place, never copied whole again
+            self._buf = buf
         else:
             self._buf = bytearray(buf) + data
         if not self._busy and not self._write_paused:
@@ -145,7 +153,7 @@ class Connection(asyncio.Protocol):
     def _serve(self) -> None:
         """Answer every whole request in the buffer, until one must wait, or hand the connection off."""
         while self._open and not self._busy and not self._write_paused:
-            if not self._need and (not self._buf or not self._head()):
+            if not self._need and (self._pos >= len(self._buf) or not self._head()):
                 break
             buf, need = self._buf, self._need
             if len(buf) < need:
@@ -153,10 +161,12 @@ class Connection(asyncio.Protocol):
             request, route = self._request, self._route
             assert request is not None and route is not None
             request.body = bytes(buf[self._body_at:need])
-            self._buf = buf[need:] if len(buf) > need else b""
+            self._pos = need  # many pipelined requests in one read: an index moves, the buffer is not cut
             self._need = 0
             self._request = self._route = None
             self._respond(request, route)
+        if self._pos and self._pos >= len(self._buf):
+            self._buf, self._pos = b"", 0
         if self._reading_paused and self._open and not self._busy and not self._write_paused:
             self._reading_paused = False  # what was waiting is answered: read on
             if self._transport is not None:
@@ -164,17 +174,18 @@ class Connection(asyncio.Protocol):
 
     def _head(self) -> bool:
         """Read the head of the request at the buffer's start; False while it must wait (or was handed off)."""
-        buf = self._buf
-        end = buf.find(b"\r\n\r\n", 0, _HEAD_LIMIT)
+        buf, pos = self._buf, self._pos
+        end = buf.find(b"\r\n\r\n", pos, pos + _HEAD_LIMIT)
         if end < 0:
-            line_end = buf.find(b"\r\n")
-            if (not buf.startswith(_START[:len(buf)]) or len(buf) >= _HEAD_LIMIT
-                    or buf.count(b"\n") != buf.count(b"\r\n")
-                    or (line_end >= 0 and _LINE.fullmatch(buf, 0, line_end) is None)):
+            size = len(buf) - pos
+            line_end = buf.find(b"\r\n", pos)
+            if (not buf.startswith(_START[:size], pos) or size >= _HEAD_LIMIT
+                    or buf.count(b"\n", pos) != buf.count(b"\r\n", pos)
+                    or (line_end >= 0 and _LINE.fullmatch(buf, pos, line_end) is None)):
                 return self._hand_off()
             return False  # keepalive_timeout, armed at the last answer, applies
         try:
-            head = buf[:end + 4].decode("ascii")
+            head = buf[pos:end + 4].decode("ascii")
         except UnicodeDecodeError:
             return self._hand_off()
         match = _HEAD.fullmatch(head)
@@ -277,7 +288,8 @@ class Connection(asyncio.Protocol):
         handler: Any = self._front.aiohttp()
         transport.set_protocol(handler)
         handler.connection_made(transport)
-        data, self._buf = self._buf, b""
+        data = self._buf[self._pos:]
+        self._buf, self._pos = b"", 0
         if data:
             handler.data_received(bytes(data))
         transport.resume_reading()
