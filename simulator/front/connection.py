@@ -31,12 +31,28 @@ from .message import Answer, Request, encode
 log = logging.getLogger("aiohttp.server")  # where aiohttp logs a handler's failure: the same place
 _HEAD_LIMIT = 8190  # aiohttp's line and field limit; any longer head is aiohttp's to judge
 _MAX_HEADERS = 64  # aiohttp allows 128: more than this is unusual enough to leave to it
-_START = b"POST /"
-_LINE = re.compile(rb"POST /[!-~]* HTTP/1\.1")
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_BTOKEN = _TOKEN.encode()
+# A head not yet complete that may still become one served here: the request line so far, or the line and
+# whole fields, then a field so far.
+
+
+def _any_start(literal: bytes, then: bytes = b"") -> bytes:
+    """A pattern of any beginning of ``literal``, and of all of it followed by a beginning of ``then``."""
+    pattern = then
+    for byte in reversed(literal):
+        pattern = re.escape(bytes([byte])) + b"(?:" + pattern + b")?"
+    return pattern
+
+
+_LINE_SO_FAR = re.compile(_any_start(b"POST /", rb"[!-~]*(?:" + _any_start(b" HTTP/1.1\r") + b")?"))
+_FIELDS_SO_FAR = re.compile(rb"POST /[!-~]* HTTP/1\.1\r\n(?:" + _BTOKEN + rb":[ -~]*\r\n)*(?:" + _BTOKEN
+                            + rb"(?::[ -~]*\r?)?|\r)?")
+_NAMES = re.compile(rb"^(" + _BTOKEN + rb"):[ ]*([ -~]*)\r$", re.M)  # the whole fields so far
 # The whole head, strictly: request line, then fields of a token name and a value of visible ASCII and spaces.
 _HEAD = re.compile(r"POST (/[!-~]*) HTTP/1\.1\r\n((?:" + _TOKEN + r":[ -~]*\r\n)*)\r\n")
-_OFF = frozenset({"transfer-encoding", "expect", "upgrade", "content-encoding", "sec-websocket-key1"})
+_OFF = frozenset({"transfer-encoding", "expect", "upgrade", "content-encoding", "sec-websocket-key1",
+                  "proxy-connection"})
 _FIELD = re.compile(r"(" + _TOKEN + r"):[ ]*([^\r]*)\r\n")  # on a head _HEAD took, with no value ending in a space
 
 
@@ -132,6 +148,7 @@ class Connection(asyncio.Protocol):
     def resume_writing(self) -> None:
         self._write_paused = False
         if not self._busy:
+            self._wait(self._front.keepalive_timeout)
             self._serve()
 
     def close(self) -> None:
@@ -177,12 +194,8 @@ class Connection(asyncio.Protocol):
         buf, pos = self._buf, self._pos
         end = buf.find(b"\r\n\r\n", pos, pos + _HEAD_LIMIT)
         if end < 0:
-            size = len(buf) - pos
-            line_end = buf.find(b"\r\n", pos)
-            if (not buf.startswith(_START[:size], pos) or size >= _HEAD_LIMIT
-                    or buf.count(b"\n", pos) != buf.count(b"\r\n", pos)
-                    or (line_end >= 0 and _LINE.fullmatch(buf, pos, line_end) is None)):
-                return self._hand_off()
+            if len(buf) - pos >= _HEAD_LIMIT or not _may_be_lean(buf, pos):
+                return self._hand_off()  # aiohttp judges (and refuses) what is wrong before the head ends
             return False  # keepalive_timeout, armed at the last answer, applies
         try:
             head = buf[pos:end + 4].decode("ascii")
@@ -267,7 +280,9 @@ class Connection(asyncio.Protocol):
 
     def _expire(self) -> None:
         self._timer = None
-        if not self._open or self._busy:  # no deadline while an answer is worked out; the answer sets the next
+        # No deadline while an answer is worked out, or waits for a client reading slowly to take it (as aiohttp's
+        # handler waits in drain): the answer, or resume_writing, sets the next.
+        if not self._open or self._busy or self._write_paused:
             return
         loop = self._front.loop
         if loop.time() < self._deadline:
@@ -294,3 +309,16 @@ class Connection(asyncio.Protocol):
             handler.data_received(bytes(data))
         transport.resume_reading()
         return False
+
+
+def _may_be_lean(buf: bytes | bytearray, pos: int) -> bool:
+    """Whether the incomplete head at ``pos`` may yet be one the lean path serves: so far a plain ``POST``
+    line and fields, no name twice, a ``Content-Length`` of digits (llhttp refuses those as they come)."""
+    if buf.find(b"\r\n", pos) < 0:
+        return _LINE_SO_FAR.fullmatch(buf, pos) is not None
+    if _FIELDS_SO_FAR.fullmatch(buf, pos) is None:
+        return False
+    names = [(name.lower(), value) for name, value in _NAMES.findall(buf, pos)]
+    if len({name for name, _ in names}) != len(names):
+        return False
+    return all(value.strip().isdigit() for name, value in names if name == b"content-length")
