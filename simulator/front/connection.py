@@ -153,6 +153,7 @@ class Connection(asyncio.Protocol):
 
     def close(self) -> None:
         """Close the connection now: a request in the middle of being read, or of being answered, is dropped."""
+        self._open = False  # nothing more is read from the buffer, answered or handed off
         if self._transport is not None:
             self._transport.close()
 
@@ -253,7 +254,10 @@ class Connection(asyncio.Protocol):
             log.error("Error handling request", exc_info=exc)
             self._write(self._front.fault, close=True)
             return
-        self._write(task.result(), close=self._closing)
+        self._write(task.result())
+        if self._closing:  # the site is stopping: aiohttp, too, writes the answer as it is, then closes
+            self.close()
+            return
         self._serve()
 
     def _write(self, answer: Answer, close: bool = False) -> None:
@@ -305,9 +309,11 @@ class Connection(asyncio.Protocol):
         handler.connection_made(transport)
         data = self._buf[self._pos:]
         self._buf, self._pos = b"", 0
+        if self._reading_paused:  # before aiohttp reads: from here on, pausing is its call (its flow control)
+            self._reading_paused = False
+            transport.resume_reading()
         if data:
             handler.data_received(bytes(data))
-        transport.resume_reading()
         return False
 
 

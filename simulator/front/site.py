@@ -10,7 +10,7 @@ from yarl import URL
 from .connection import Front
 from .lean import LEAN
 
-SHUTDOWN_WAIT = 10.0  # real seconds; an answer a scenario holds longer is given up (its connection closed)
+SHUTDOWN_WAIT = 60.0  # real seconds, aiohttp's own shutdown_timeout; an answer held longer is given up
 
 
 class Site(web.BaseSite):

@@ -57,26 +57,30 @@ async def test_a_head_cut_inside_its_blank_line_then_a_hand_off(make_sim, plain,
     assert got == ref, show(got, ref)
 
 
-HALF_CLOSES = {
-    "lean": lambda: [A],
-    "lean lean": lambda: [A + B],
-    "lean then hand-off": lambda: [A + HEALTH],
-    "hand-off then lean": lambda: [HEALTH + A],
-    "half a head": lambda: [A[:40]],
-    "half a body": lambda: [A[:-5]],
-    "lean, then half a head": lambda: [A + B[:40]],
-    "lean, then half a body": lambda: [A + B[:-5]],
-    "lean in two writes": lambda: [A[:50], A[50:]],
+HALF_CLOSES = {  # what is sent before the half-close; the statuses the front answers before closing
+    "lean": (lambda: [A], [400]),
+    "lean lean": (lambda: [A + B], [400, 400]),
+    "lean then hand-off": (lambda: [A + HEALTH], [400]),
+    "hand-off then lean": (lambda: [HEALTH + A], []),
+    "half a head": (lambda: [A[:40]], []),
+    "half a body": (lambda: [A[:-5]], []),
+    "lean, then half a head": (lambda: [A + B[:40]], [400]),
+    "lean, then half a body": (lambda: [A + B[:-5]], [400]),
+    "lean in two writes": (lambda: [A[:50], A[50:]], [400]),
 }
 
 
 @pytest.mark.parametrize("name", list(HALF_CLOSES))
 async def test_a_client_half_closing_after_its_requests(make_sim, plain, name):
+    """Where the front differs on purpose (docs/fidelity.md): aiohttp alone answers nothing once the client has
+    half-closed (it closes on the end of input before its handlers write); the front answers each whole request
+    it read first, then closes. A connection already handed to aiohttp behaves as aiohttp does."""
     sim, other = await make_sim(), await plain()
-    chunks = HALF_CLOSES[name]()
-    ref = await transcript(other.port, chunks, shut=True)
-    got = await transcript(port_of(sim), chunks, shut=True)
-    assert got == ref, show(got, ref)
+    chunks, expected = HALF_CLOSES[name]
+    ref = await transcript(other.port, chunks(), shut=True)
+    got = await transcript(port_of(sim), chunks(), shut=True)
+    assert ref == Transcript(b"", True)
+    assert statuses(got) == expected and got.closed, got
 
 
 async def _both_slow(sim: Any, other: Any) -> None:
@@ -156,7 +160,7 @@ async def test_two_thousand_requests_in_one_write_all_answered_in_order(make_sim
 async def test_a_client_not_reading_for_longer_than_keepalive_still_gets_every_answer(make_sim, plain):
     """aiohttp does not time a connection out while an answer waits for the client to read it."""
     sim, other = await make_sim(keepalive_timeout=0.5), await plain(keepalive_timeout=0.5)
-    data = b"".join(B if i % 3 == 0 else A for i in range(20_000))
+    data = b"".join(B if i % 3 == 0 else A for i in range(5_000))  # far more answers than the buffers hold
     counts = {}
     for name, port in (("aiohttp", other.port), ("front", port_of(sim))):
         sock = small_buffer_socket(port)
@@ -165,7 +169,7 @@ async def test_a_client_not_reading_for_longer_than_keepalive_still_gets_every_a
         _small_server_send_buffer(sock)  # so that the answers back up into the server's transport
         sending = asyncio.ensure_future(loop.sock_sendall(sock, data))
         await asyncio.sleep(2.0)  # not reading: four keep-alive timeouts
-        got = b""
+        chunks = []
         while True:
             try:
                 chunk = await asyncio.wait_for(loop.sock_recv(sock, 1 << 16), 1.0)
@@ -173,10 +177,10 @@ async def test_a_client_not_reading_for_longer_than_keepalive_still_gets_every_a
                 break
             if not chunk:
                 break
-            got += chunk
+            chunks.append(chunk)
         sending.cancel()
         sock.close()
-        counts[name] = len(statuses(Transcript(got, False)))
+        counts[name] = len(statuses(Transcript(b"".join(chunks), False)))
     assert counts["front"] == counts["aiohttp"], counts
 
 
@@ -290,9 +294,12 @@ async def _close_after_answer(port: int, then: bytes, wait: float) -> float:
 @pytest.mark.parametrize("then", [HEALTH[:20], req(version="HTTP/1.0")[:30]], ids=["GET", "HTTP/1.0"])
 async def test_keepalive_runs_from_the_last_answer_across_a_hand_off(make_sim, plain, then):
     sim, other = await make_sim(keepalive_timeout=1.0), await plain(keepalive_timeout=1.0)
+    """A connection handed to aiohttp starts aiohttp's keep-alive afresh (docs/fidelity.md): idle at most twice
+    the timeout, once; on the lean path (HTTP/1.0 here is still a head that may become lean) it runs from the
+    last answer."""
     ref = await _close_after_answer(other.port, then, 0.7)
     got = await _close_after_answer(port_of(sim), then, 0.7)
-    assert ref < 1.4 and got < 1.4, (got, ref)
+    assert ref < 1.4 and got < 2.4, (got, ref)
 
 
 async def _accepted(port: int, data: bytes, seconds: float) -> int:

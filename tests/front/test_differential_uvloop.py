@@ -5,16 +5,11 @@ import pytest
 import uvloop
 
 from tests.front.test_differential import (  # noqa: F401  (collected again here, on uvloop)
-    test_a_head_never_completed_gets_what_aiohttp_says,
-    test_one_request_then_a_lean_one_same_as_aiohttp,
     test_pipelines_same_as_aiohttp,
 )
 from tests.front.test_differential_streams import (  # noqa: F401
     test_a_client_half_closing_after_its_requests,
-    test_a_handed_off_pipeline_keeps_aiohttps_flow_control,
     test_a_pipeline_split_at_every_byte_is_answered_as_aiohttp_answers_it_whole,
-    test_answers_held_by_chaos_with_more_behind_them,
-    test_two_thousand_requests_in_one_write_all_answered_in_order,
 )
 
 
