@@ -1,8 +1,6 @@
-"""The differential tests again on uvloop (``serve --loop uvloop``): its transports hand off their own way."""
+"""The differential tests again on uvloop (``serve --loop uvloop``, the loop from this folder's conftest):
+its transports hand off their own way."""
 from __future__ import annotations
-
-import pytest
-import uvloop
 
 from tests.front.test_differential import (  # noqa: F401  (collected again here, on uvloop)
     test_pipelines_same_as_aiohttp,
@@ -13,6 +11,9 @@ from tests.front.test_differential_streams import (  # noqa: F401
 )
 
 
-@pytest.fixture(scope="module")
-def event_loop_policy() -> uvloop.EventLoopPolicy:
-    return uvloop.EventLoopPolicy()
+async def test_the_tests_here_run_on_uvloop():
+    import asyncio
+
+    import uvloop
+
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
