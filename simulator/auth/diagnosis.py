@@ -202,15 +202,22 @@ def _app_key(username: str, secrets: Mapping[str, str]) -> tuple[str, str]:
 
 
 # -- the headers ----------------------------------------------------------------------------
-def _authorization(code: int, value: str | None, headers: Mapping[str, str]) -> tuple[str, str]:
+def _opening(name: str, scheme: str, attrs: tuple[str, ...], value: str | None,
+             headers: Mapping[str, str]) -> tuple[tuple[str, str] | None, str]:
+    """The mistake in how header ``name`` opens (missing, another scheme, attributes out of shape), or None;
+    and its attributes' text."""
     if value is None:
-        return _missing("Authorization", headers)
-    scheme, _, rest = value.strip().partition(" ")
-    if scheme != "AKSK":
-        return "header_scheme", f"Authorization starts with {scheme[:20]!r} instead of AKSK"
-    shape = _shape(rest, _AUTH_ATTRS, "Authorization")
-    if shape is not None:
-        return shape
+        return _missing(name, headers), ""
+    got, _, rest = value.strip().partition(" ")
+    if got != scheme:
+        return ("header_scheme", f"{name} starts with {got[:20]!r} instead of {scheme}"), rest
+    return _shape(rest, attrs, name), rest
+
+
+def _authorization(code: int, value: str | None, headers: Mapping[str, str]) -> tuple[str, str]:
+    found, rest = _opening("Authorization", "AKSK", _AUTH_ATTRS, value, headers)
+    if found is not None:
+        return found
     if code in (1023009, 1023010, 1023011):
         attr = {1023009: "realm", 1023010: "profile", 1023011: "type"}[code]
         got = _value(rest, attr)
@@ -219,14 +226,9 @@ def _authorization(code: int, value: str | None, headers: Mapping[str, str]) -> 
 
 
 def _x_aksk(code: int, detail: str, value: str | None, headers: Mapping[str, str]) -> tuple[str, str]:
-    if value is None:
-        return _missing("X-AKSK", headers)
-    scheme, _, rest = value.strip().partition(" ")
-    if scheme != "UsernameToken":
-        return "header_scheme", f"X-AKSK starts with {scheme[:20]!r} instead of UsernameToken"
-    shape = _shape(rest, _AKSK_ATTRS, "X-AKSK")
-    if shape is not None:
-        return shape
+    found, rest = _opening("X-AKSK", "UsernameToken", _AKSK_ATTRS, value, headers)
+    if found is not None:
+        return found
     if code == 1023035 and detail:
         nonce = _value(rest, "Nonce")
         if "-" in nonce:

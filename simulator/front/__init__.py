@@ -5,7 +5,7 @@ application serves leanly (``LEAN`` on it); ``connection``: the lean protocol an
 aiohttp; ``site``: the aiohttp site that listens with it, and ``run``.
 """
 from .lean import LEAN, FrontStats, LeanApi, LeanRoute
-from .message import Answer, Request, encode
+from .message import Answer, Request
 from .site import Site, run
 
-__all__ = ["LEAN", "Answer", "FrontStats", "LeanApi", "LeanRoute", "Request", "Site", "encode", "run"]
+__all__ = ["LEAN", "Answer", "FrontStats", "LeanApi", "LeanRoute", "Request", "Site", "run"]

@@ -64,6 +64,7 @@ class Front:
 
     def __init__(self, api: LeanApi, aiohttp: Callable[[], asyncio.Protocol],
                  loop: asyncio.AbstractEventLoop) -> None:
+        # LeanApi's fields, flat: each connection reads them on every request, one attribute away
         self.routes = api.routes
         self.max_body = api.max_body
         self.keepalive_timeout = api.keepalive_timeout
@@ -81,7 +82,7 @@ class Front:
 class Connection(asyncio.Protocol):
     """A connection served on the lean path (see the module's docstring)."""
 
-    __slots__ = ("_front", "_transport", "_buf", "_pos", "_body_at", "_need", "_request", "_route", "_busy", "_task",
+    __slots__ = ("_front", "_transport", "_buf", "_pos", "_body_at", "_need", "_request", "_route", "_task",
                  "_closing", "_write_paused", "_reading_paused", "_deadline", "_timer", "_scheme", "_open")
 
     def __init__(self, front: Front) -> None:
@@ -94,8 +95,7 @@ class Connection(asyncio.Protocol):
         self._need = 0  # where that request ends (head and body); 0 while its head is incomplete
         self._request: Request | None = None
         self._route: LeanRoute | None = None
-        self._busy = False  # an answer is being worked out by a task
-        self._task: asyncio.Future[Answer] | None = None  # that task
+        self._task: asyncio.Future[Answer] | None = None  # an answer being worked out (then nothing more is read)
         self._closing = False  # the site is stopping: close once that answer is written
         self._write_paused = False
         self._reading_paused = False
@@ -136,7 +136,7 @@ class Connection(asyncio.Protocol):
             self._buf = buf
         else:
             self._buf = bytearray(buf) + data
-        if not self._busy and not self._write_paused:
+        if self._task is None and not self._write_paused:
             self._serve()
         elif len(self._buf) > self._front.max_body + _HEAD_LIMIT and self._transport is not None:
             self._reading_paused = True  # a client pipelining faster than it reads its answers
@@ -147,7 +147,7 @@ class Connection(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self._write_paused = False
-        if not self._busy:
+        if self._task is None:
             self._wait(self._front.keepalive_timeout)
             self._serve()
 
@@ -170,7 +170,7 @@ class Connection(asyncio.Protocol):
 
     def _serve(self) -> None:
         """Answer every whole request in the buffer, until one must wait, or hand the connection off."""
-        while self._open and not self._busy and not self._write_paused:
+        while self._open and self._task is None and not self._write_paused:
             if not self._need and (self._pos >= len(self._buf) or not self._head()):
                 break
             buf, need = self._buf, self._need
@@ -185,7 +185,7 @@ class Connection(asyncio.Protocol):
             self._respond(request, route)
         if self._pos and self._pos >= len(self._buf):
             self._buf, self._pos = b"", 0
-        if self._reading_paused and self._open and not self._busy and not self._write_paused:
+        if self._reading_paused and self._open and self._task is None and not self._write_paused:
             self._reading_paused = False  # what was waiting is answered: read on
             if self._transport is not None:
                 self._transport.resume_reading()
@@ -239,12 +239,10 @@ class Connection(asyncio.Protocol):
         if isinstance(result, Answer):
             self._write(result)
             return
-        self._busy = True
         self._task = task = asyncio.ensure_future(result)
         task.add_done_callback(self._answered)
 
     def _answered(self, task: asyncio.Future[Answer]) -> None:
-        self._busy = False
         self._task = None
         if task.cancelled():
             self.close()
@@ -286,7 +284,7 @@ class Connection(asyncio.Protocol):
         self._timer = None
         # No deadline while an answer is worked out, or waits for a client reading slowly to take it (as aiohttp's
         # handler waits in drain): the answer, or resume_writing, sets the next.
-        if not self._open or self._busy or self._write_paused:
+        if not self._open or self._task is not None or self._write_paused:
             return
         loop = self._front.loop
         if loop.time() < self._deadline:

@@ -12,7 +12,7 @@ from email.utils import formatdate
 from http import HTTPStatus
 
 from aiohttp.http import SERVER_SOFTWARE
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
 _STATUS_LINES = {status.value: f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode() for status in HTTPStatus}
@@ -43,8 +43,7 @@ class Request:
 
     def query(self) -> MultiDictProxy[str]:
         """The query string's variables, as aiohttp's ``request.query``."""
-        return URL.build(query_string=self.query_string, encoded=True).query if self.query_string \
-            else MultiDictProxy(MultiDict())
+        return URL.build(query_string=self.query_string, encoded=True).query
 
 
 @dataclass(slots=True)

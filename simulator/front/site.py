@@ -46,10 +46,9 @@ class Site(web.BaseSite):
         assert isinstance(runner, web.AppRunner) and runner.server is not None
         loop = asyncio.get_running_loop()
         lean = runner.app.get(LEAN)
-        factory = runner.server if lean is None else Front(lean, runner.server, loop)
-        self._front = factory if isinstance(factory, Front) else None
-        self._server = await loop.create_server(factory, self._host, self._port, ssl=self._ssl_context,
-                                                backlog=self._backlog)
+        self._front = None if lean is None else Front(lean, runner.server, loop)
+        self._server = await loop.create_server(self._front or runner.server, self._host, self._port,
+                                                ssl=self._ssl_context, backlog=self._backlog)
         self._bound_port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
